@@ -1,0 +1,21 @@
+import ArgumentParser
+import RegressionTransformer
+
+/// `rt` — the Regression Transformer command-line tool.
+///
+/// Every subcommand is a thin layer over library API: it parses arguments, reads files or stdin, calls the
+/// library and writes results to stdout (logs and progress go to stderr).
+@main
+struct RT: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rt",
+        abstract: "The Regression Transformer: predict properties and generate sequences with one model.",
+        discussion: """
+            Examples:
+              rt bench gemm                 GEMM throughput of each backend on transformer shapes
+              rt bench ops                  throughput of the fused elementwise kernels
+            """,
+        version: RegressionTransformerInfo.version,
+        subcommands: [Bench.self]
+    )
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Tensors
+
+final class PlaceholderTensorsTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}
