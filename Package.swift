@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // RegressionTransformer.swift — the Regression Transformer (Born & Manica, 2023) in Swift.
 //
-// Module graph (one direction only):  rt → RegressionTransformer → { Tensors, Chemistry }
+// Module graph (one direction only):  rt → RegressionTransformer → { Tensors, Chemistry, Compression }
 //
 // Build settings, decided once here (see ../shared/spec/engine.md §3, §7.7, §7.8):
 // - Every target of ours is compiled for x86-64-v3 (AVX2 + FMA). Without a -march, swiftc targets baseline
@@ -40,16 +40,19 @@ let package = Package(
     targets: [
         .target(name: "Tensors", swiftSettings: optimised),
         .target(name: "Chemistry", swiftSettings: optimised),
-        .target(name: "RegressionTransformer", dependencies: ["Tensors", "Chemistry"], swiftSettings: optimised),
+        .target(name: "Compression", swiftSettings: optimised),
+        .target(name: "RegressionTransformer", dependencies: ["Tensors", "Chemistry", "Compression"],
+                swiftSettings: optimised),
         .executableTarget(
             name: "rt",
             dependencies: [
-                "RegressionTransformer", "Tensors", "Chemistry",
+                "RegressionTransformer", "Tensors", "Chemistry", "Compression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: optimised),
-        .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"], swiftSettings: optimised),
+        .testTarget(name: "ChemistryTests", dependencies: ["Chemistry", "Compression"], swiftSettings: optimised),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression"], swiftSettings: optimised),
         .testTarget(name: "RegressionTransformerTests", dependencies: ["RegressionTransformer"],
                     swiftSettings: optimised),
         .testTarget(name: "rtTests", dependencies: ["rt", "RegressionTransformer"], swiftSettings: optimised),
