@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry", "Compression"], swiftSettings: optimised),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], swiftSettings: optimised),
         .testTarget(name: "RegressionTransformerTests", dependencies: ["RegressionTransformer"],
-                    swiftSettings: optimised),
+                    exclude: ["Fixtures"], swiftSettings: optimised),
         .testTarget(name: "rtTests", dependencies: ["rt", "RegressionTransformer"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v5]
