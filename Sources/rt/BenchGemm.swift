@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Tensors
+
+/// `rt bench gemm` — GEMM throughput of each backend on the transformer shapes (thin: see `GemmBenchmark`).
+struct BenchGemm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "GFLOP/s of the Swift and OpenBLAS GEMMs on transformer shapes, 1 and 2 threads.",
+        discussion: """
+            Backends are sampled alternately within one run, so the ratio swift/openblas is robust to load that \
+            comes and goes; the CPU time other processes used meanwhile is logged to stderr. The last line is \
+            the summary over the shapes with M >= 2048 on one thread (best GFLOP/s of each backend).
+
+            Examples:
+              rt bench gemm
+              rt bench gemm --threads 1 --shapes 2048x256x256,4096x256x1024:NT --format csv
+              rt bench gemm --wait-idle
+            """)
+
+    @Option(help: "Comma-separated thread counts.")
+    var threads: String = "1,2"
+
+    @Option(help: "Comma-separated shapes MxNxK[:OP] (OP = NN, NT, TN, TT); default: the transformer shapes.")
+    var shapes: String?
+
+    @Option(help: "Samples per shape, thread count and backend (best and median are reported).")
+    var samples: Int = 7
+
+    @Option(help: "Seconds per sample.")
+    var sampleTime: Double = 0.04
+
+    @Option(help: "Output format: text, csv or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.")
+    var waitIdle = false
+
+    func run() throws {
+        _ = try Gemm.backendFromEnvironment()
+        let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--threads: expected positive integers like 1,2, got '\(threads)'")
+        }
+        guard samples >= 1, sampleTime > 0 else { throw ValidationError("--samples and --sample-time must be positive") }
+        var cases = GemmBenchmark.transformerCases
+        if let shapes {
+            cases = try shapes.split(separator: ",").map { s in
+                guard let c = GemmBenchmark.Case(parsing: String(s)) else {
+                    throw ValidationError("--shapes: cannot parse '\(s)' (expected e.g. 2048x256x256 or 256x1024x4096:TN)")
+                }
+                return c
+            }
+        }
+        let log = StandardError()
+        log.write("OpenBLAS: \(Gemm.openBLASDescription)\n")
+        if waitIdle && !LoadMonitor.waitUntilIdle() { log.write("warning: machine did not become idle\n") }
+        let bench = GemmBenchmark(cases: cases, threadCounts: threadCounts, samples: samples, sampleTime: sampleTime)
+        let monitor = LoadMonitor()
+        let t0 = BenchClock.now()
+        let results = bench.run { ms in
+            for m in ms {
+                log.write(String(format: "  %@ %@ %dT %@: %.1f GFLOP/s\n", m.gemmCase.dims, m.gemmCase.op, m.threads,
+                                 m.backend.rawValue, m.best))
+            }
+        }
+        if let foreign = monitor.foreignSeconds() {
+            log.write(String(format: "foreign CPU during the run: %.1f s over %.0f s\n", foreign, BenchClock.now() - t0))
+        }
+        print(GemmReport.render(results, threadCounts: threadCounts, format: format), terminator: "")
+        if format == .text { print(GemmBenchmark.summaryLine(results)) }
+    }
+}
+
+/// Output formats shared by the bench verbs.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, csv, json
+}
+
+/// Writes to stderr.
+struct StandardError {
+    func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}
+
+/// Formats GEMM measurements as a table.
+enum GemmReport {
+    static func render(_ ms: [GemmBenchmark.Measurement], threadCounts: [Int], format: OutputFormat) -> String {
+        var keys: [String] = []
+        var byKey: [String: [GemmBenchmark.Measurement]] = [:]
+        for m in ms {
+            let key = m.gemmCase.dims + m.gemmCase.op
+            if byKey[key] == nil { keys.append(key) }
+            byKey[key, default: []].append(m)
+        }
+        func rate(_ list: [GemmBenchmark.Measurement], _ t: Int, _ b: Gemm.Backend) -> GemmBenchmark.Measurement? {
+            list.first { $0.threads == t && $0.backend == b }
+        }
+        switch format {
+        case .json:
+            let rows = ms.map { m in
+                "{\"shape\":\"\(m.gemmCase.dims)\",\"op\":\"\(m.gemmCase.op)\",\"threads\":\(m.threads),"
+                    + "\"backend\":\"\(m.backend.rawValue)\",\"best_gflops\":\(round1(m.best)),"
+                    + "\"median_gflops\":\(round1(m.median)),\"max_rel_error\":\(m.maxRelativeError)}"
+            }
+            return "[\n  " + rows.joined(separator: ",\n  ") + "\n]\n"
+        case .csv:
+            var out = "shape,op,threads,backend,best_gflops,median_gflops,max_rel_error\n"
+            for m in ms {
+                out += "\(m.gemmCase.dims),\(m.gemmCase.op),\(m.threads),\(m.backend.rawValue),\(round1(m.best)),"
+                    + "\(round1(m.median)),\(m.maxRelativeError)\n"
+            }
+            return out
+        case .text:
+            var header = pad("M×N×K", 15) + pad("op", 4) + pad("role", 22)
+            for t in threadCounts {
+                header += lpad("swift \(t)T", 13) + lpad("openblas \(t)T", 13) + lpad("ratio \(t)T", 9)
+            }
+            var out = "GEMM GFLOP/s, best of samples (median in parentheses when >10% lower)\n" + header + "\n"
+            for key in keys {
+                let list = byKey[key]!
+                let c = list[0].gemmCase
+                var line = pad(c.dims, 15) + pad(c.op, 4) + pad(c.role, 22)
+                for t in threadCounts {
+                    let s = rate(list, t, .swift), o = rate(list, t, .openblas)
+                    line += lpad(s.map(cell) ?? "-", 13) + lpad(o.map(cell) ?? "-", 13)
+                    if let s, let o { line += lpad(GemmBenchmark.format2(s.best / o.best), 9) } else { line += lpad("-", 9) }
+                }
+                out += line + "\n"
+            }
+            return out
+        }
+    }
+
+    static func cell(_ m: GemmBenchmark.Measurement) -> String {
+        let best = String(format: "%.1f", m.best)
+        return m.median < 0.9 * m.best ? best + String(format: " (%.0f)", m.median) : best
+    }
+
+    static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+}

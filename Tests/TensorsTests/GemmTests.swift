@@ -1,0 +1,147 @@
+import XCTest
+@testable import Tensors
+
+/// Both GEMM backends against a naive Double reference, for every transpose combination, edge shapes (1, odd,
+/// non-multiples of the 6×16 tile and of the 256 depth block), padded leading dimensions, alpha/beta, and
+/// thread counts.
+final class GemmTests: XCTestCase {
+    /// Backends available on this machine (OpenBLAS only where it loads; CI installs it).
+    var backends: [Gemm.Backend] { Gemm.isOpenBLASAvailable ? [.swift, .openblas] : [.swift] }
+
+    /// Runs one product on `backend` and compares it with the Double reference, element by element.
+    func check(_ backend: Gemm.Backend, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+               alpha: Float = 1, beta: Float = 0, pad: Int = 0, threads: Int = 2,
+               file: StaticString = #filePath, line: UInt = #line) {
+        var g = SeededGenerator(seed: UInt64(m * 1_000_003 + n * 1009 + k * 7 + (transA ? 1 : 0) + (transB ? 2 : 0)))
+        let aRows = transA ? k : m, aCols = transA ? m : k
+        let bRows = transB ? n : k, bCols = transB ? k : n
+        let lda = aCols + pad, ldb = bCols + pad, ldc = n + pad
+        let a = (0..<max(aRows * lda, 1)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+        let b = (0..<max(bRows * ldb, 1)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+        var c = (0..<max(m * ldc, 1)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+        let c0 = c
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    Gemm.sgemm(backend: backend, threads: threads, transA: transA, transB: transB, m: m, n: n, k: k,
+                               alpha: alpha, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                               beta: beta, c: cp.baseAddress!, ldc: ldc)
+                }
+            }
+        }
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0, mag = 0.0
+                for p in 0..<k {
+                    let x = Double(transA ? a[p * lda + i] : a[i * lda + p])
+                    let y = Double(transB ? b[j * ldb + p] : b[p * ldb + j])
+                    s += x * y
+                    mag += abs(x * y)
+                }
+                let expected = Double(alpha) * s + (beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j]))
+                let err = abs(Double(c[i * ldc + j]) - expected) / (abs(Double(alpha)) * mag + 1)
+                worst = max(worst, err)
+            }
+            // Padding columns must be untouched.
+            for j in n..<(n + pad) where i * ldc + j < c.count {
+                XCTAssertEqual(c[i * ldc + j], c0[i * ldc + j], "padding overwritten", file: file, line: line)
+            }
+        }
+        XCTAssertLessThan(worst, 1e-6, "\(backend) \(transA ? "T" : "N")\(transB ? "T" : "N") \(m)x\(n)x\(k) "
+                          + "alpha \(alpha) beta \(beta) pad \(pad) threads \(threads)", file: file, line: line)
+    }
+
+    func testAllTransposesOnEdgeShapes() {
+        let shapes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 1), (5, 15, 7), (13, 33, 29), (37, 19, 300),
+                      (64, 48, 257), (150, 70, 20), (7, 130, 513)]
+        for backend in backends {
+            for (m, n, k) in shapes {
+                for ta in [false, true] {
+                    for tb in [false, true] {
+                        check(backend, transA: ta, transB: tb, m: m, n: n, k: k)
+                    }
+                }
+            }
+        }
+    }
+
+    func testAlphaBetaAndLeadingDimensions() {
+        for backend in backends {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    check(backend, transA: ta, transB: tb, m: 23, n: 41, k: 37, alpha: 0.5, beta: 1, pad: 3)
+                    check(backend, transA: ta, transB: tb, m: 12, n: 32, k: 300, alpha: -2, beta: 0.25, pad: 5)
+                }
+            }
+        }
+    }
+
+    /// Larger shapes exercise several row blocks, column panels, depth blocks and both threads.
+    func testMultiBlockShapes() {
+        for backend in backends {
+            check(backend, transA: false, transB: false, m: 301, n: 97, k: 530)
+            check(backend, transA: true, transB: false, m: 64, n: 200, k: 700)
+            check(backend, transA: false, transB: true, m: 290, n: 35, k: 64, beta: 1)
+            check(backend, transA: true, transB: true, m: 150, n: 150, k: 150, threads: 1)
+        }
+    }
+
+    func testZeroDepthScalesC() {
+        for backend in backends {
+            check(backend, transA: false, transB: false, m: 5, n: 7, k: 0, beta: 0.5)
+            check(backend, transA: false, transB: false, m: 5, n: 7, k: 0, beta: 0)
+        }
+    }
+
+    /// beta = 0 must not read C: NaN there must not leak into the result.
+    func testBetaZeroIgnoresGarbage() {
+        for backend in backends {
+            let a = [Float](repeating: 1, count: 8 * 9), b = [Float](repeating: 2, count: 9 * 17)
+            var c = [Float](repeating: .nan, count: 8 * 17)
+            Gemm.sgemm(backend: backend, threads: 1, transA: false, transB: false, m: 8, n: 17, k: 9, alpha: 1,
+                       a: a, lda: 9, b: b, ldb: 17, beta: 0, c: &c, ldc: 17)
+            XCTAssertEqual(c, [Float](repeating: 18, count: 8 * 17), "\(backend)")
+        }
+    }
+
+    /// The Swift GEMM gives bit-identical results on 1 and 2 threads.
+    func testSwiftGemmIsThreadCountInvariant() {
+        var g = SeededGenerator(seed: 9)
+        let m = 200, n = 150, k = 300
+        let a = (0..<(m * k)).map { _ in Float(Gaussian.unitInterval(using: &g)) }
+        let b = (0..<(k * n)).map { _ in Float(Gaussian.unitInterval(using: &g)) }
+        var c1 = [Float](repeating: 0, count: m * n), c2 = c1
+        Gemm.sgemm(backend: .swift, threads: 1, transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
+                   a: a, lda: k, b: b, ldb: n, beta: 0, c: &c1, ldc: n)
+        Gemm.sgemm(backend: .swift, threads: 2, transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
+                   a: a, lda: k, b: b, ldb: n, beta: 0, c: &c2, ldc: n)
+        XCTAssertEqual(c1, c2)
+    }
+
+    /// Per-head products addressed by offsets into `[B·L, H·d]` layouts equal separate products on copies.
+    func testBatchedPerHeadOffsets() {
+        let batch = 2, len = 5, heads = 3, d = 4
+        let width = heads * d
+        var g = SeededGenerator(seed: 3)
+        let q = (0..<(batch * len * width)).map { _ in Float(Gaussian.unitInterval(using: &g)) }
+        let kk = (0..<(batch * len * width)).map { _ in Float(Gaussian.unitInterval(using: &g)) }
+        var scores = [Float](repeating: 0, count: batch * heads * len * len)
+        Gemm.batched(count: batch * heads, transB: true, m: len, n: len, k: d, a: q, lda: width, b: kk, ldb: width,
+                     c: &scores, ldc: len) { i in
+            let (bi, h) = (i / heads, i % heads)
+            return (bi * len * width + h * d, bi * len * width + h * d, i * len * len)
+        }
+        for bi in 0..<batch {
+            for h in 0..<heads {
+                for i in 0..<len {
+                    for j in 0..<len {
+                        var s: Float = 0
+                        for p in 0..<d { s += q[(bi * len + i) * width + h * d + p] * kk[(bi * len + j) * width + h * d + p] }
+                        XCTAssertEqual(scores[((bi * heads + h) * len + i) * len + j], s, accuracy: 1e-5)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import XCTest
+@testable import Tensors
+
+/// The tape itself: custom ops recorded from outside, accumulation, no-grad mode, error cases.
+final class TapeTests: XCTestCase {
+    /// A custom op as another module would write it: y = 2·x, with a backward factor to test the checker.
+    func double(_ tape: Tape, _ x: Tensor, backwardFactor: Float = 2) -> Tensor {
+        let y = Tensor(uninitialized: x.shape)
+        Kernels.scale(x.unsafePointer, 2, into: y.unsafePointer, count: x.count)
+        return tape.record("double", inputs: [x], output: y) { g in
+            guard let dy = g.outputGradient(), let dx = g.inputGradient(0) else { return }
+            Kernels.addScaled(dy.unsafePointer, backwardFactor, into: dx.unsafePointer, count: x.count)
+        }
+    }
+
+    func testCustomOpIsDifferentiated() throws {
+        try GradientCheck.check([TestData.uniform([3, 5], seed: 1)]) { t, x in double(t, x[0]) }
+    }
+
+    /// The checker must catch a wrong backward.
+    func testGradientCheckDetectsWrongBackward() throws {
+        let report = try GradientCheck.measure([TestData.uniform([3, 5], seed: 1)]) { t, x in
+            double(t, x[0], backwardFactor: 2.1)
+        }
+        XCTAssertGreaterThan(report.worst, 0.01)
+    }
+
+    func testGradientsAccumulateAcrossBackwardPasses() throws {
+        let x = try Tensor([1, 2, 3], shape: [3]).requiringGradient(name: "x")
+        for _ in 0..<2 {
+            let tape = Tape()
+            let y = double(tape, x)
+            try tape.backward(from: y, seed: Tensor.ones([3]))
+        }
+        XCTAssertEqual(x.gradient?.scalars, [4, 4, 4])
+        x.zeroGradient()
+        XCTAssertNil(x.gradient)
+    }
+
+    func testFanOutAccumulates() throws {
+        // y = 2x + 2x: dy/dx = 4.
+        let x = try Tensor([1, -1], shape: [2]).requiringGradient()
+        let tape = Tape()
+        let y = try tape.add(double(tape, x), double(tape, x))
+        try tape.backward(from: y, seed: Tensor.ones([2]))
+        XCTAssertEqual(x.gradient?.scalars, [4, 4])
+    }
+
+    func testNoGradRecordsNothing() throws {
+        let x = Tensor.ones([4]).requiringGradient()
+        let tape = Tape()
+        let y = tape.withoutRecording { double(tape, x) }
+        XCTAssertEqual(tape.count, 0)
+        XCTAssertFalse(y.requiresGradient)
+        let inference = Tape(recording: false)
+        XCTAssertFalse(double(inference, x).requiresGradient)
+        XCTAssertEqual(inference.count, 0)
+        // Untracked inputs are not recorded either.
+        XCTAssertFalse(double(tape, Tensor.ones([4])).requiresGradient)
+        XCTAssertEqual(tape.count, 0)
+    }
+
+    func testIntermediateGradientsAreReleasedAndOpsConsumed() throws {
+        let x = Tensor.ones([4]).requiringGradient()
+        let tape = Tape()
+        let h = double(tape, x)
+        let y = double(tape, h)
+        XCTAssertEqual(tape.opNames, ["double", "double"])
+        try tape.backward(from: y, seed: Tensor.ones([4]))
+        XCTAssertEqual(tape.count, 0)
+        XCTAssertNil(h.gradient)
+        XCTAssertEqual(x.gradient?.scalars, [4, 4, 4, 4])
+    }
+
+    func testBackwardErrors() throws {
+        let tape = Tape()
+        XCTAssertThrowsError(try tape.backward(Tensor(scalar: 1))) { e in
+            XCTAssertTrue("\(e)".contains("no tracked input"), "\(e)")
+        }
+        let x = Tensor.ones([2]).requiringGradient()
+        let y = double(tape, x)
+        XCTAssertThrowsError(try tape.backward(y)) { e in XCTAssertTrue("\(e)".contains("one-element"), "\(e)") }
+        let nan = double(tape, try Tensor([.nan], shape: [1]).requiringGradient())
+        XCTAssertThrowsError(try tape.backward(nan)) { e in
+            XCTAssertEqual(e as? TensorError, .nonFinite(op: "double", detail: "loss is nan"))
+        }
+        let inf = double(tape, try Tensor([.infinity], shape: [1]).requiringGradient())
+        XCTAssertThrowsError(try tape.backward(inf)) { e in XCTAssertTrue("\(e)".contains("inf"), "\(e)") }
+    }
+}
