@@ -20,6 +20,10 @@
 /// }
 /// ```
 ///
+/// **Capture tensors, not pointers**: a closure that needs a saved buffer must capture the `Tensor` (which keeps
+/// its storage alive until the op's backward has run) and take `unsafePointer` inside the closure; a pointer
+/// captured alone dangles once forward returns and the buffer goes back to the pool.
+///
 /// `backward(_:)` walks the recorded ops in reverse; an op runs only when a gradient reached one of its
 /// outputs, asks only for the input gradients that are tracked (`inputGradient` returns nil otherwise), and is
 /// released right after it ran, together with its saved tensors and its outputs' gradients — so memory falls

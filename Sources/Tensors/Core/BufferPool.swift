@@ -28,6 +28,10 @@ public final class BufferPool: @unchecked Sendable {
         public var peakLiveBytes = 0
     }
 
+    /// Debugging aid (on in the test suite): fill buffers with NaN when handed out and when given back, so that
+    /// reading uninitialised memory or a buffer after its tensor died shows up as NaN instead of stale values.
+    nonisolated(unsafe) public var poisonsBuffers = false
+
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private var stats = Statistics()
@@ -62,12 +66,15 @@ public final class BufferPool: @unchecked Sendable {
         stats.peakLiveBytes = max(stats.peakLiveBytes, stats.liveBytes)
         lock.unlock()
         let raw = reused ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: BufferPool.alignment)
-        return (raw.bindMemory(to: Float.self, capacity: capacity), capacity)
+        let p = raw.bindMemory(to: Float.self, capacity: capacity)
+        if poisonsBuffers { p.update(repeating: .nan, count: capacity) }
+        return (p, capacity)
     }
 
     /// Returns a buffer obtained from `allocate` (with the capacity `allocate` reported).
     public func release(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
         let bytes = capacity * MemoryLayout<Float>.stride
+        if poisonsBuffers { pointer.update(repeating: .nan, count: capacity) }
         lock.lock()
         free[capacity, default: []].append(UnsafeMutableRawPointer(pointer))
         stats.cachedBytes += bytes

@@ -11,7 +11,7 @@ extension Tape {
         }
         return record("gelu", inputs: [x], output: y) { g in
             guard let dy = g.outputGradient(), let dx = g.inputGradient(0) else { return }
-            let dyp = dy.unsafePointer, dxp = dx.unsafePointer
+            let xp = x.unsafePointer, dyp = dy.unsafePointer, dxp = dx.unsafePointer
             Parallel.forRanges(x.count, grain: 16384) { r in
                 Kernels.geluBackward(x: xp + r.lowerBound, dy: dyp + r.lowerBound, dx: dxp + r.lowerBound,
                                      count: r.count, accumulate: true)

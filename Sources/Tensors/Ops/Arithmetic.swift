@@ -55,7 +55,7 @@ extension Tape {
         }
         return record(op.name, inputs: [a, b], output: c) { g in
             guard let dc = g.outputGradient() else { return }
-            let dcp = dc.unsafePointer
+            let dcp = dc.unsafePointer, ap = a.unsafePointer, bp = b.unsafePointer
             for operand in 0..<2 {
                 guard let d = g.inputGradient(operand) else { continue }
                 let dp = d.unsafePointer

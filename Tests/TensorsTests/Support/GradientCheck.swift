@@ -34,6 +34,7 @@ enum GradientCheck {
     static func measure(_ inputs: [Tensor], step: Double = 1.0 / 64, seed: UInt64 = 1,
                         differentiable: Set<Int>? = nil,
                         _ f: (Tape, [Tensor]) throws -> Tensor) throws -> Report {
+        _ = TestData.poison
         let which = differentiable ?? Set(inputs.indices)
         // Analytic.
         let tape = Tape()
@@ -83,10 +84,14 @@ enum GradientCheck {
     }
 }
 
-/// Seeded test tensors.
+/// Seeded test tensors. Using them switches on the buffer pool's NaN poisoning for the whole test process, so a
+/// kernel that reads uninitialised memory or a freed buffer produces NaN and fails its test.
 enum TestData {
+    static let poison: Void = { BufferPool.shared.poisonsBuffers = true }()
+
     /// Uniform values in [low, high).
     static func uniform(_ shape: Shape, _ low: Float = -1, _ high: Float = 1, seed: UInt64) -> Tensor {
+        _ = poison
         var g = SeededGenerator(seed: seed)
         return Tensor.randomUniform(shape, low: low, high: high, using: &g)
     }
