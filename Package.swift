@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: optimised),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"], swiftSettings: optimised),
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry", "Compression"], swiftSettings: optimised),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], swiftSettings: optimised),
         .testTarget(name: "RegressionTransformerTests", dependencies: ["RegressionTransformer"],
