@@ -21,7 +21,8 @@ Columns:
     h_total (per-atom total H count, one char each; 'X' if > 9), h_implicit (GetNumImplicitHs),
     charges (non-zero formal charges as i:c, space-joined), n_radicals (sum),
     n_arom_bonds, ring_sizes (RingInfo sizes sorted), sssr (len(GetSSSR) on a copy),
-    can_smiles (RDKit isomeric canonical), can_smiles_noniso, random_smiles (2 random-order
+    can_smiles (RDKit isomeric canonical), can_smiles_noniso (also drops isotopes),
+    can_smiles_nostereo (canonical after RemoveStereochemistry: isotopes kept), random_smiles (2 random-order
     SMILES), selfies1 (encoder(input)), selfies1_from_can (encoder(can_smiles)),
     selfies1_decoded (decoder(selfies1))
 """
@@ -46,7 +47,7 @@ RDLogger.DisableLog("rdApp.*")
 
 COLUMNS = ["idx", "input", "selfies_in", "valid", "error_class", "n_atoms", "arom", "h_total",
            "h_implicit", "charges", "n_radicals", "n_arom_bonds", "ring_sizes", "sssr",
-           "can_smiles", "can_smiles_noniso", "random_smiles", "selfies1", "selfies1_from_can",
+           "can_smiles", "can_smiles_noniso", "can_smiles_nostereo", "random_smiles", "selfies1", "selfies1_from_can",
            "selfies1_decoded"]
 
 
@@ -116,6 +117,9 @@ def row(idx, smi, sf1, selfies_in=""):
     can = Chem.MolToSmiles(mol)
     r["can_smiles"] = can
     r["can_smiles_noniso"] = Chem.MolToSmiles(mol, isomericSmiles=False)
+    flat = Chem.Mol(mol)
+    Chem.RemoveStereochemistry(flat)
+    r["can_smiles_nostereo"] = Chem.MolToSmiles(flat)
     r["random_smiles"] = safe(lambda: " ".join(Chem.MolToRandomSmilesVect(mol, 2, randomSeed=1 + idx)))
     r["selfies1_from_can"] = safe(sf1.encoder, can)
     return r

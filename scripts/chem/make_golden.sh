@@ -9,8 +9,8 @@ PY=${PY:-/work/venvs/chem/bin/python}
 SF1=${SF1:-/work/venvs/chem/selfies104}
 S=${SHARED:-../shared}
 OUT=Tests/ChemistryTests/Fixtures
-TMP=$(mktemp -d)
-mkdir -p "$OUT"
+TMP=${TMPDIR:-/tmp}/chem_golden_inputs
+mkdir -p "$OUT" "$TMP"
 gen() { "$PY" scripts/chem/chem_golden.py "$@" --selfies1-path "$SF1"; }
 both() { tail -n +2 "$1" | cut -d, -f1; tail -n +2 "$2" | cut -d, -f1; }
 both "$S/data/esol/train.csv" "$S/data/esol/valid.csv" > "$TMP/esol.smi"

@@ -39,10 +39,10 @@ enum Valence {
     }
 
     /// Explicit valence of atom `i`; with `strict`, throws a valence error when above every allowed valence.
-    static func explicitValence(_ mol: Molecule, _ i: Int, strict: Bool) throws -> Int {
-        let atom = mol.atoms[i]
+    static func explicitValence(_ mol: Molecule, _ i: Int, strict: Bool, as override: Atom? = nil) throws -> Int {
+        let atom = override ?? mol.atoms[i]
         let z = Int(atom.atomicNumber)
-        var accum = bondValenceSum(mol, i)
+        var accum = bondValenceSum(mol, i) - Double(mol.atoms[i].explicitHydrogens) + Double(atom.explicitHydrogens)
         let ovalens = valenceLists[z]
         var effective = z
         if ovalens.count > 1 || ovalens[0] != -1 { effective = effectiveAtomicNumber(atom) }
@@ -75,8 +75,8 @@ enum Valence {
     }
 
     /// Implicit H count of atom `i` given its explicit valence (RDKit `calculateImplicitValence`).
-    static func implicitHydrogens(_ mol: Molecule, _ i: Int, explicitValence: Int, strict: Bool) throws -> Int {
-        let atom = mol.atoms[i]
+    static func implicitHydrogens(_ mol: Molecule, _ i: Int, explicitValence: Int, strict: Bool, as override: Atom? = nil) throws -> Int {
+        let atom = override ?? mol.atoms[i]
         if atom.noImplicit { return 0 }
         let z = Int(atom.atomicNumber)
         if z == 0 { return 0 }
