@@ -14,8 +14,9 @@ struct RT: ParsableCommand {
             Examples:
               rt bench gemm                 GEMM throughput of each backend on transformer shapes
               rt bench ops                  throughput of the fused elementwise kernels
+              rt chem canonical mols.smi    canonical SMILES, one line per input line
             """,
         version: RegressionTransformerInfo.version,
-        subcommands: [Bench.self]
+        subcommands: [Bench.self, Chem.self]
     )
 }

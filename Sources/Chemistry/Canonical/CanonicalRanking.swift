@@ -1,7 +1,7 @@
 /// Canonical atom ranks: an order of the atoms that depends only on the molecule, not on how it was written.
 ///
-/// 1. Atoms are sorted by an invariant (element, isotope, charge, total H, degree, aromaticity, radicals, ring
-///    membership) and get dense ranks.
+/// 1. Atoms are sorted by an invariant (degree, element, isotope, charge, total H, aromaticity, radicals, ring
+///    membership, atom class) and get dense ranks.
 /// 2. Refinement (Weininger/Morgan style): each atom's key becomes (rank, sorted (neighbour rank, bond type));
 ///    re-rank until the number of classes stops growing.
 /// 3. Ties left after refinement (symmetry-equivalent atoms) are broken by promoting one atom of the lowest tied
@@ -28,11 +28,12 @@ public enum CanonicalRanking {
         var invariant = [Int64](repeating: 0, count: n)
         for i in 0 ..< n {
             let a = mol.atoms[i]
-            var v = Int64(a.atomicNumber)
+            // Degree first, so that fragments start at a terminal atom.
+            var v = Int64(min(mol.degree(of: i), 31))
+            v = v << 8 | Int64(a.atomicNumber)
             v = v << 12 | Int64(a.isotope & 0xFFF)
             v = v << 6 | Int64(Int(a.formalCharge) + 32)
             v = v << 4 | Int64(min(a.totalHydrogens, 15))
-            v = v << 5 | Int64(min(mol.degree(of: i), 31))
             v = v << 1 | (a.isAromatic ? 1 : 0)
             v = v << 3 | Int64(min(a.radicalElectrons, 7))
             v = v << 3 | Int64(min(mol.rings.atomRingCount.isEmpty ? 0 : Int(mol.rings.atomRingCount[i]), 7))

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Chemistry
+
+/// `rt chem …` — molecule utilities (thin: every verb is `LineConversion` from the Chemistry library).
+struct Chem: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate, canonicalise and convert molecules (SMILES, SELFIES 1.0.4), one per line.",
+        subcommands: [ChemValidate.self, ChemCanonical.self, ChemToSelfies.self, ChemToSmiles.self]
+    )
+}
+
+/// Options shared by the line-oriented chem verbs.
+struct ChemInput: ParsableArguments {
+    @Argument(help: "Input file, one molecule per line (first whitespace-separated token); '-' or none = stdin.")
+    var input: String?
+
+    @Flag(help: "Do not print the summary line to stderr.")
+    var quiet = false
+}
+
+/// Runs one conversion over every input line: exactly one output line per input line, in order.
+func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
+    let reader: LineReader
+    do { reader = try LineReader(path: options.input) } catch { throw ValidationError("\(error)") }
+    var out = OutputBuffer()
+    var total = 0, failed = 0
+    while let line = reader.next() {
+        total += 1
+        switch conversion.apply(Substring(line)) {
+        case .success(let s): out.writeLine(s)
+        case .failure(let e):
+            failed += 1
+            out.writeLine("error: \(e)")
+        }
+    }
+    out.flush()
+    if !options.quiet {
+        StandardError().write("\(total) lines, \(total - failed) valid, \(failed) errors\n")
+    }
+}
+
+struct ChemValidate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Print 'valid' or 'error: <class>: <reason>' for each SMILES (RDKit 2026.9.1 rules).",
+        discussion: """
+            Error classes: parse (SMILES syntax), valence (an atom above its allowed valence), kekulize (no Kekulé \
+            structure for an aromatic system, or an aromatic atom outside a ring).
+
+            Examples:
+              echo 'c1ccccc1O' | rt chem validate
+              rt chem validate generated.smi > validity.txt
+            """)
+    @OptionGroup var options: ChemInput
+    func run() throws { try runLines(.validate, options) }
+}
+
+struct ChemCanonical: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "canonical",
+        abstract: "Canonical SMILES (our own non-isomeric canonical form) for each SMILES.",
+        discussion: """
+            Every way of writing a molecule gives the same string, so `sort -u` on the output counts unique \
+            molecules. Stereo (@, /, \\) is not part of the canonical form.
+
+            Examples:
+              echo 'OCC' | rt chem canonical          # CCO
+              rt chem canonical generated.smi | sort -u | wc -l
+            """)
+    @OptionGroup var options: ChemInput
+    func run() throws { try runLines(.canonical, options) }
+}
+
+struct ChemToSelfies: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "to-selfies",
+        abstract: "SMILES → SELFIES in the selfies 1.0.4 dialect of the RT vocabularies.",
+        discussion: """
+            The SMILES is encoded as written (atom order kept), exactly as selfies 1.0.4's encoder does; it must \
+            be a valid molecule.
+
+            Examples:
+              echo 'C=CF' | rt chem to-selfies        # [C][=C][F]
+              rt chem to-selfies seeds.smi > seeds.selfies
+            """)
+    @OptionGroup var options: ChemInput
+    func run() throws { try runLines(.toSelfies, options) }
+}
+
+struct ChemToSmiles: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "to-smiles",
+        abstract: "SELFIES → SMILES (selfies 1.0.4 decoder); the result must be a valid molecule.",
+        discussion: """
+            Examples:
+              echo '[C][=C][F]' | rt chem to-smiles   # C=CF
+              rt chem to-smiles generated.selfies --canonical | sort -u
+            """)
+    @OptionGroup var options: ChemInput
+
+    @Flag(help: "Print our canonical SMILES instead of the decoder's SMILES.")
+    var canonical = false
+
+    func run() throws { try runLines(.toSmiles(canonical: canonical), options) }
+}

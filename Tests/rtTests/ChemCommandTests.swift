@@ -1,0 +1,43 @@
+import XCTest
+
+/// End-to-end runs of `rt chem …`: one output line per input line, in order, errors as `error: <class>: <reason>`.
+final class ChemCommandTests: XCTestCase {
+    func lines(_ r: CommandResult) -> [String] { r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+
+    func testValidateOneLinePerInput() throws {
+        let r = try RTCommand.run(["chem", "validate"], stdin: "CCO\nC1CC\n\nC(C)(C)(C)(C)C\nc1cccc1\nc1ccccc1 benzene\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = lines(r)
+        XCTAssertEqual(out.count, 6)
+        XCTAssertEqual(out[0], "valid")
+        XCTAssertTrue(out[1].hasPrefix("error: parse: "), out[1])
+        XCTAssertTrue(out[2].hasPrefix("error: parse: empty"), out[2])
+        XCTAssertTrue(out[3].hasPrefix("error: valence: "), out[3])
+        XCTAssertTrue(out[4].hasPrefix("error: kekulize: "), out[4])
+        XCTAssertEqual(out[5], "valid")
+        XCTAssertTrue(r.stderr.contains("6 lines, 2 valid, 4 errors"), r.stderr)
+    }
+
+    func testCanonicalIsOrderIndependent() throws {
+        let r = try RTCommand.run(["chem", "canonical"], stdin: "OCC\nCCO\nC1=CC=CC=C1\nc1ccccc1\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = lines(r)
+        XCTAssertEqual(out.count, 4)
+        XCTAssertEqual(out[0], out[1])
+        XCTAssertEqual(out[2], out[3])
+        XCTAssertEqual(out[2], "c1ccccc1")
+    }
+
+    func testSelfiesRoundTrip() throws {
+        let enc = try RTCommand.run(["chem", "to-selfies", "--quiet"], stdin: "C=CF\nc1ccccc1\nC1CC\n")
+        XCTAssertEqual(lines(enc), ["[C][=C][F]", "[C][=C][C][=C][C][=C][Ring1][Branch1_2]", "error: parse: unclosed ring 1"])
+        let dec = try RTCommand.run(["chem", "to-smiles", "--quiet"], stdin: "[C][=C][F]\n[C][=C][C][=C][C][=C][Ring1][Branch1_2]\n[C]x\n")
+        XCTAssertEqual(lines(dec), ["C=CF", "C1=CC=CC=C1", "error: selfies: misplaced or missing brackets"])
+    }
+
+    func testMissingFileFails() throws {
+        let r = try RTCommand.run(["chem", "validate", "/nonexistent/file.smi"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("cannot open"), r.stderr)
+    }
+}
