@@ -1,0 +1,111 @@
+/// Builds a vocabulary from data, or extends one without changing existing ids.
+///
+/// A new vocabulary is laid out as
+///
+///     [PAD] [UNK] [CLS] [SEP] [MASK] | _-_ _+_ _._      specials, separator, sign and point
+///     <prop> …                                         property tags, in order of first appearance
+///     _d_k_ for k = maximumOrder … minimumOrder, d = 0 … 9 (k ≠ -0)   every digit token of the range
+///     other number tokens the data needs                (digits outside the range)
+///     sequence tokens, most frequent first (ties: first seen)
+///
+/// so `[PAD]` is id 0 (what the original's collators assumed) and every value with up to
+/// `maximumOrder + 1` integer digits and `-minimumOrder` decimals has its tokens. Unlike the original's
+/// `create_vocabulary.py` there are no `[unusedN]` tokens and no never-produced `_d_-0_` tokens, `_0_-6_` is
+/// not missing, and properties come from the data rather than a fixed list (add more with
+/// `addProperty`). Extending an existing vocabulary appends the missing tokens in the same order.
+public struct VocabularyBuilder: Sendable {
+    /// The smallest digit order (−6 = sixth decimal place).
+    public var minimumOrder: Int
+    /// The largest digit order (5 = hundred thousands).
+    public var maximumOrder: Int
+    private var tags: [String] = []
+    private var tagSet: Set<String> = []
+    private var extraNumbers: [NumberToken] = []
+    private var sequenceCounts: [String: (count: Int, first: Int)] = [:]
+    /// Number of lines added.
+    public private(set) var lines = 0
+
+    public init(minimumOrder: Int = -6, maximumOrder: Int = 5) {
+        self.minimumOrder = minimumOrder
+        self.maximumOrder = maximumOrder
+    }
+
+    /// Adds the property tag `<name>`.
+    public mutating func addProperty(_ name: String) {
+        let tag = "<\(name)>"
+        if tagSet.insert(tag).inserted { tags.append(tag) }
+    }
+
+    /// Counts the tokens of one tokenized line.
+    public mutating func add(_ text: TokenizedText) {
+        lines += 1
+        for property in text.properties {
+            addProperty(property.name)
+            for token in text.tokens[property.value] {
+                if let number = NumberToken(token) { addNumber(number) }
+            }
+        }
+        for token in text.tokens[text.sequence] where SpecialToken(rawValue: token) == nil {
+            addSequenceToken(token)
+        }
+    }
+
+    /// Tokenizes one line of RT text with `tokenizer` and counts its tokens.
+    public mutating func add(_ line: String, tokenizer: RTTokenizer) throws(TokenizationError) {
+        add(try tokenizer.parse(line))
+    }
+
+    /// Tokenizes the bytes of one line and counts its tokens (the streaming path).
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, tokenizer: RTTokenizer, scratch: inout [RawToken])
+        throws(TokenizationError)
+    {
+        scratch.removeAll(keepingCapacity: true)
+        try tokenizer.scan(line, into: &scratch)
+        add(TokenizedText(raw: scratch, line: line))
+    }
+
+    private mutating func addNumber(_ number: NumberToken) {
+        guard case .digit(_, let order) = number else { return }
+        if order < minimumOrder || order > maximumOrder, !extraNumbers.contains(number) {
+            extraNumbers.append(number)
+        }
+    }
+
+    private mutating func addSequenceToken(_ token: String) {
+        if let entry = sequenceCounts[token] {
+            sequenceCounts[token] = (entry.count + 1, entry.first)
+        } else {
+            sequenceCounts[token] = (1, sequenceCounts.count)
+        }
+    }
+
+    /// The vocabulary: a new one, or `base` with the missing tokens appended (existing ids unchanged).
+    public func build(extending base: Vocabulary? = nil) -> Vocabulary {
+        var tokens = SpecialToken.allCases.map(\.text) + [expressionSeparator]
+        tokens += [NumberToken.sign(negative: true), .sign(negative: false), .point].map(\.text)
+        tokens += tags
+        if maximumOrder >= minimumOrder {
+            for order in stride(from: maximumOrder, through: minimumOrder, by: -1) {
+                for digit in 0...9 { tokens.append(NumberToken.digit(UInt8(digit), order: order).text) }
+            }
+        }
+        tokens += extraNumbers.sorted { $0.text < $1.text }.map(\.text)
+        tokens += sequenceCounts.sorted { a, b in
+            a.value.count != b.value.count ? a.value.count > b.value.count : a.value.first < b.value.first
+        }.map(\.key)
+        if let base { return base.appending(tokens) }
+        // Cannot fail: every token is distinct (sequence tokens never equal specials, tags or number tokens,
+        // which the tokenizer produces only in property blocks) and the specials are present.
+        return (try? Vocabulary(tokens: uniqued(tokens))) ?? Vocabulary.minimal
+    }
+
+    private func uniqued(_ tokens: [String]) -> [String] {
+        var seen = Set<String>()
+        return tokens.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Vocabulary {
+    /// Just the special tokens and `|`.
+    static let minimal = try! Vocabulary(tokens: SpecialToken.allCases.map(\.text) + [expressionSeparator])
+}
