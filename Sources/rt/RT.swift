@@ -12,11 +12,13 @@ struct RT: ParsableCommand {
         abstract: "The Regression Transformer: predict properties and generate sequences with one model.",
         discussion: """
             Examples:
+              rt tokenize data.txt --language selfies   split RT lines into tokens
+              rt vocab build train.txt -o vocab.txt     build a vocabulary from data
               rt bench gemm                 GEMM throughput of each backend on transformer shapes
               rt bench ops                  throughput of the fused elementwise kernels
               rt chem canonical mols.smi    canonical SMILES, one line per input line
             """,
         version: RegressionTransformerInfo.version,
-        subcommands: [Bench.self, Chem.self]
+        subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self]
     )
 }

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import RegressionTransformer
+
+/// A failure a command reports to the user (printed as `Error: …`, exit status 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Opening inputs given on the command line.
+enum InputFiles {
+    /// The lines of a file, or of standard input for `-` or no path.
+    ///
+    /// The whole file is read into memory for now; streaming (and gzip) comes with `Compression.LineReader`.
+    static func lines(_ path: String?) throws -> LineSource {
+        let path = path ?? "-"
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CommandFailure("\(path): no such file")
+            }
+            guard !isDirectory.boolValue else { throw CommandFailure("\(path): is a directory") }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure("\(path): cannot read the file")
+            }
+            data = contents
+        }
+        if data.starts(with: [0x1F, 0x8B]) {
+            throw CommandFailure("\(path): gzip-compressed input is not supported yet (decompress it first)")
+        }
+        return MemoryLineSource(bytes: [UInt8](data), name: path == "-" ? "<stdin>" : path)
+    }
+}
+
+/// Buffered writing to standard output (millions of lines must not mean millions of system calls).
+final class StandardOutputBuffer {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    func flushIfFull() {
+        if bytes.count >= 1 << 20 { flush() }
+    }
+
+    func flush() {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+        bytes.removeAll(keepingCapacity: true)
+        fflush(stdout)
+    }
+
+    func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    deinit { flush() }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A JSON string literal.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                out += String(format: "\\u%04x", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+extension SequenceLanguage: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+/// The options that say how data files are read (shared by every verb that reads data).
+struct DataFileOptions: ParsableArguments {
+    @Option(help: "Format of the data files: lines (RT lines such as <qed>0.41|CCO) or csv; default: csv for .csv files, else lines.")
+    var dataFormat: DatasetFormat?
+
+    @Option(help: "CSV column holding the sequence.")
+    var textColumn: String = "text"
+
+    @Option(help: ArgumentHelp(
+        "CSV property column, as COLUMN or COLUMN=NAME (repeatable); default: every other column, alphabetically.",
+        valueName: "column[=name]"))
+    var propertyColumn: [String] = []
+
+    @Option(help: "Decimals written for CSV property values (GT4SD writes 3), or 'keep' to keep each cell's own digits.")
+    var decimals: String = "3"
+
+    @Flag(help: "Skip (and count) invalid lines instead of failing.")
+    var skipInvalid = false
+
+    func datasetOptions() throws -> DatasetOptions {
+        var csv = CSVOptions(textColumn: textColumn)
+        if !propertyColumn.isEmpty {
+            csv.properties = propertyColumn.map { spec in
+                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+                return CSVOptions.Property(column: parts[0], name: parts.count == 2 ? parts[1] : nil)
+            }
+        }
+        if decimals == "keep" {
+            csv.decimals = nil
+        } else if let count = Int(decimals), (0...12).contains(count) {
+            csv.decimals = count
+        } else {
+            throw ValidationError("--decimals must be a number from 0 to 12 or 'keep', not '\(decimals)'")
+        }
+        return DatasetOptions(format: dataFormat, csv: csv, skipsInvalidLines: skipInvalid)
+    }
+}
+
+extension DatasetFormat: ExpressibleByArgument {}

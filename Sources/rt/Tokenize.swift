@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import RegressionTransformer
+
+/// `rt tokenize` — RT text to tokens or ids, one output line per input line (thin: see `RTTokenizer`).
+struct Tokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Split RT lines into tokens (or token ids), one output line per input line.",
+        discussion: """
+            Each input line is an RT line (<prop>VALUE|…|SEQUENCE) or a bare sequence; --language picks how the \
+            sequence is split. Property values become digit tokens (0.39 → _0_0_ _._ _3_-1_ _9_-2_), and \
+            [MASK] tokens are kept, e.g. <qed>[MASK][MASK][MASK][MASK][MASK]|[C][O] for prediction inputs.
+            Tokens are printed separated by single spaces, without [CLS]/[SEP] and without the even-length \
+            [PAD] unless --special is given. With --vocab, tokens are checked against the vocabulary (printed \
+            as the model sees them); --ids prints ids instead. A line that cannot be tokenized prints \
+            "error: <reason>" in its place, and the command exits with status 1 at the end.
+
+            Examples:
+              echo '<qed>0.3936|[C][Br]' | rt tokenize --language selfies
+              rt tokenize data.txt --vocab vocab.txt --ids --special
+              rt tokenize proteins.txt --language aas --format json
+            """)
+
+    @Argument(help: "Input file of RT lines ('-' or none: standard input).")
+    var input: String?
+
+    @Option(help: "Sequence language.")
+    var language: SequenceLanguage = .smiles
+
+    @Option(help: "Vocabulary file (vocab.txt): check tokens against it; needed for --ids.")
+    var vocab: String?
+
+    @Flag(help: "Print token ids (needs --vocab).")
+    var ids = false
+
+    @Flag(help: "Add [CLS], [SEP] and the even-length [PAD], as the model sees a sample.")
+    var special = false
+
+    @Flag(help: "Reproduce the original tokenizer exactly, including what it silently drops (e.g. <qed>.5).")
+    var faithful = false
+
+    @Flag(help: "Map tokens missing from the vocabulary to [UNK] instead of reporting them.")
+    var allowUnknown = false
+
+    @Option(help: "Output format: text or json (one object per line).")
+    var format: TokenizeFormat = .text
+
+    enum TokenizeFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        if ids && vocab == nil { throw ValidationError("--ids needs --vocab") }
+        if allowUnknown && vocab == nil { throw ValidationError("--allow-unknown needs --vocab") }
+    }
+
+    func run() throws {
+        let tokenizer = RTTokenizer(language: language, mode: faithful ? .faithful : .strict)
+        var encoder: RTEncoder?
+        if let vocab {
+            do {
+                encoder = RTEncoder(vocabulary: try Vocabulary(contentsOfFile: vocab), tokenizer: tokenizer,
+                                    allowsUnknownTokens: allowUnknown || faithful)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
+        let source = try InputFiles.lines(input)
+        let output = StandardOutputBuffer()
+        var scratch = RawTokens()
+        var idBuffer: [Int32] = []
+        var tokenBuffer: [UInt8] = []
+        var lines = 0
+        var failures: [(line: Int, reason: String)] = []
+        while try source.withNextLine({ (line: UnsafeBufferPointer<UInt8>) -> Void in
+            lines += 1
+            do throws(TokenizationError) {
+                if let encoder {
+                    idBuffer.removeAll(keepingCapacity: true)
+                    try encoder.encode(line, into: &idBuffer, scratch: &scratch, addSpecialTokens: special)
+                    if format == .json {
+                        let tokens = idBuffer.map { jsonString(encoder.vocabulary.tokens[Int($0)]) }
+                        output.append("{\"line\":\(lines),\"tokens\":[\(tokens.joined(separator: ","))]")
+                        output.append(",\"ids\":[\(idBuffer.map(String.init).joined(separator: ","))]}")
+                    } else if ids {
+                        output.append(idBuffer.map(String.init).joined(separator: " "))
+                    } else {
+                        output.append(idBuffer.map { encoder.vocabulary.tokens[Int($0)] }.joined(separator: " "))
+                    }
+                } else if format == .json {
+                    tokenBuffer.removeAll(keepingCapacity: true)
+                    try tokenizer.appendTokens(of: line, to: &tokenBuffer, scratch: &scratch, specialTokens: special)
+                    let tokens = tokenBuffer.isEmpty ? [] : String(decoding: tokenBuffer, as: UTF8.self)
+                        .split(separator: " ", omittingEmptySubsequences: false).map { jsonString(String($0)) }
+                    output.append("{\"line\":\(lines),\"tokens\":[\(tokens.joined(separator: ","))]}")
+                } else {
+                    try tokenizer.appendTokens(of: line, to: &output.bytes, scratch: &scratch, specialTokens: special)
+                }
+            } catch {
+                failures.append((lines, error.description))
+                if format == .json {
+                    output.append("{\"line\":\(lines),\"error\":\(jsonString(error.description))}")
+                } else {
+                    output.append("error: \(error.description)")
+                }
+            }
+            output.bytes.append(0x0A)
+            output.flushIfFull()
+        }) != nil {}
+        output.flush()
+        if let first = failures.first {
+            printError("rt tokenize: \(failures.count) of \(lines) line\(lines == 1 ? "" : "s") could not be tokenized (first: \(source.name):\(first.line): \(first.reason))")
+            throw ExitCode(1)
+        }
+    }
+}
