@@ -108,7 +108,10 @@ struct DataFileOptions: ParsableArguments {
     @Flag(help: "Skip (and count) invalid lines instead of failing.")
     var skipInvalid = false
 
-    func datasetOptions() throws -> DatasetOptions {
+    @Flag(help: "The data's sequences are SMILES: convert them to --language (selfies, reaction_selfies) first, as GT4SD does.")
+    var convertSmiles = false
+
+    func datasetOptions(language: SequenceLanguage) throws -> DatasetOptions {
         var csv = CSVOptions(textColumn: textColumn)
         if !propertyColumn.isEmpty {
             csv.properties = propertyColumn.map { spec in
@@ -123,8 +126,18 @@ struct DataFileOptions: ParsableArguments {
         } else {
             throw ValidationError("--decimals must be a number from 0 to 12 or 'keep', not '\(decimals)'")
         }
-        return DatasetOptions(format: dataFormat, csv: csv, skipsInvalidLines: skipInvalid)
+        return DatasetOptions(format: dataFormat, csv: csv, conversion: try smilesConversion(to: language, convertSmiles),
+                              skipsInvalidLines: skipInvalid)
     }
 }
 
 extension DatasetFormat: ExpressibleByArgument {}
+
+/// The SMILES conversion `--convert-smiles` asks for, checked against the language.
+func smilesConversion(to language: SequenceLanguage, _ requested: Bool) throws -> SequenceConversion? {
+    guard requested else { return nil }
+    guard let conversion = SequenceConversion.fromSMILES(to: language) else {
+        throw ValidationError("--convert-smiles needs --language selfies or reaction_selfies (not \(language))")
+    }
+    return conversion
+}

@@ -19,6 +19,7 @@ struct Tokenize: ParsableCommand {
               echo '<qed>0.3936|[C][Br]' | rt tokenize --language selfies
               rt tokenize data.txt --vocab vocab.txt --ids --special
               rt tokenize proteins.txt --language aas --format json
+              echo '<qed>0.39|CBr' | rt tokenize --language selfies --convert-smiles
             """)
 
     @Argument(help: "Input file of RT lines ('-' or none: standard input).")
@@ -42,6 +43,9 @@ struct Tokenize: ParsableCommand {
     @Flag(help: "Map tokens missing from the vocabulary to [UNK] instead of reporting them.")
     var allowUnknown = false
 
+    @Flag(help: "The sequences are SMILES: convert them to --language (selfies, reaction_selfies) first.")
+    var convertSmiles = false
+
     @Option(help: "Output format: text or json (one object per line).")
     var format: TokenizeFormat = .text
 
@@ -52,6 +56,7 @@ struct Tokenize: ParsableCommand {
     func validate() throws {
         if ids && vocab == nil { throw ValidationError("--ids needs --vocab") }
         if allowUnknown && vocab == nil { throw ValidationError("--allow-unknown needs --vocab") }
+        _ = try smilesConversion(to: language, convertSmiles)
     }
 
     func run() throws {
@@ -65,6 +70,7 @@ struct Tokenize: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
+        let conversion = try smilesConversion(to: language, convertSmiles)
         let source = try InputFiles.lines(input)
         let output = StandardOutputBuffer()
         var scratch = RawTokens()
@@ -72,8 +78,23 @@ struct Tokenize: ParsableCommand {
         var tokenBuffer: [UInt8] = []
         var lines = 0
         var failures: [(line: Int, reason: String)] = []
-        while try source.withNextLine({ (line: UnsafeBufferPointer<UInt8>) -> Void in
+        while try source.withNextLine({ (original: UnsafeBufferPointer<UInt8>) -> Void in
             lines += 1
+            var convertedLine: [UInt8] = []
+            if let conversion {
+                do {
+                    let text = String(decoding: original, as: UTF8.self)
+                    convertedLine = Array(try conversion.convertSequence(ofLine: text).utf8)
+                } catch {
+                    let reason = "cannot convert the sequence (\(conversion.name)): \(error)"
+                    failures.append((lines, reason))
+                    output.append(format == .json ? "{\"line\":\(lines),\"error\":\(jsonString(reason))}" : "error: \(reason)")
+                    output.bytes.append(0x0A)
+                    return
+                }
+            }
+            convertedLine.withUnsafeBufferPointer { converted in
+            let line = conversion == nil ? original : converted
             do throws(TokenizationError) {
                 if let encoder {
                     idBuffer.removeAll(keepingCapacity: true)
@@ -103,6 +124,7 @@ struct Tokenize: ParsableCommand {
                 } else {
                     output.append("error: \(error.description)")
                 }
+            }
             }
             output.bytes.append(0x0A)
             output.flushIfFull()

@@ -25,6 +25,7 @@ struct VocabBuild: ParsableCommand {
               rt vocab build train.txt -o vocab.txt
               rt vocab build esol.csv --text-column smiles --property-column logSolubility=esol -o vocab.txt
               rt vocab build new.txt --language selfies --extend model/vocab.txt -o vocab.txt
+              rt vocab build gt4sd.csv --language selfies --convert-smiles -o vocab.txt
             """)
 
     @Argument(help: "Data files (RT lines or CSV).")
@@ -56,6 +57,7 @@ struct VocabBuild: ParsableCommand {
     func validate() throws {
         if data.isEmpty { throw ValidationError("give at least one data file") }
         if minOrder > maxOrder { throw ValidationError("--min-order must not exceed --max-order") }
+        _ = try smilesConversion(to: language, dataOptions.convertSmiles)
         for name in properties where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             throw ValidationError("property names consist of letters, digits and '_', not '\(name)'")
         }
@@ -63,7 +65,7 @@ struct VocabBuild: ParsableCommand {
 
     func run() throws {
         let tokenizer = RTTokenizer(language: language, mode: faithful ? .faithful : .strict)
-        let options = try dataOptions.datasetOptions()
+        let options = try dataOptions.datasetOptions(language: language)
         var base: Vocabulary?
         if let extend {
             do { base = try Vocabulary(contentsOfFile: extend) } catch { throw CommandFailure("\(error)") }

@@ -156,4 +156,29 @@ final class TextCommandTests: XCTestCase {
                                           "--format", "json"])
         XCTAssertTrue(proteins.stdout.contains("\"[PAD]\":1"), proteins.stdout)
     }
+
+    func testConvertSMILESForASELFIESVocabulary() throws {
+        let directory = try temporaryDirectory()
+        let output = directory.appendingPathComponent("vocab.txt").path
+        let data = Self.fixtures.appendingPathComponent("chembl_example_999_props_selfies.csv").path
+        let result = try RTCommand.run([
+            "vocab", "build", data, "--language", "selfies", "--convert-smiles", "--text-column", "smiles",
+            "--property-column", "qed", "--decimals", "keep", "-o", output,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("from 999 lines"), result.stderr)
+        let tokens = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertTrue(tokens.contains("[Branch1_1]"))
+        XCTAssertFalse(tokens.contains("C"))
+        let tokenized = try RTCommand.run(
+            ["tokenize", "--language", "selfies", "--convert-smiles", "--vocab", output],
+            stdin: "<qed>0.3936|CBr\nC(C)(C)(C)(C)C\n")
+        XCTAssertEqual(tokenized.status, 1)
+        let lines = tokenized.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "<qed> _0_0_ _._ _3_-1_ _9_-2_ _3_-3_ _6_-4_ | [C] [Br]")
+        XCTAssertTrue(lines[1].hasPrefix("error: cannot convert the sequence (SMILES → SELFIES): valence"), lines[1])
+        let wrongLanguage = try RTCommand.run(["tokenize", "--convert-smiles"], stdin: "C\n")
+        XCTAssertNotEqual(wrongLanguage.status, 0)
+        XCTAssertTrue(wrongLanguage.stderr.contains("--convert-smiles needs --language selfies"), wrongLanguage.stderr)
+    }
 }

@@ -13,3 +13,12 @@ public struct SequenceConversion: Sendable {
         self.convert = convert
     }
 }
+
+extension SequenceConversion {
+    /// An RT line with its sequence (the text after the last `|`) converted: `<qed>0.5|CBr` → `<qed>0.5|[C][Br]`.
+    public func convertSequence(ofLine line: String) throws -> String {
+        guard let bar = line.lastIndex(of: "|") else { return try convert(line.trimmingASCIIWhitespace()) }
+        let sequence = String(line[line.index(after: bar)...]).trimmingASCIIWhitespace()
+        return String(line[...bar]) + (try convert(sequence))
+    }
+}
