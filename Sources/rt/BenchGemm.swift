@@ -36,6 +36,9 @@ struct BenchGemm: ParsableCommand {
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.")
     var waitIdle = false
 
+    @Option(help: "Clock for 1-thread runs: wall, or cpu (the thread's CPU time, robust on a busy machine; runs on more threads always use wall time).")
+    var clock: BenchClockChoice = .wall
+
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
         let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -55,7 +58,8 @@ struct BenchGemm: ParsableCommand {
         let log = StandardError()
         log.write("OpenBLAS: \(Gemm.openBLASDescription)\n")
         if waitIdle && !LoadMonitor.waitUntilIdle() { log.write("warning: machine did not become idle\n") }
-        let bench = GemmBenchmark(cases: cases, threadCounts: threadCounts, samples: samples, sampleTime: sampleTime)
+        let bench = GemmBenchmark(cases: cases, threadCounts: threadCounts, samples: samples, sampleTime: sampleTime,
+                                  cpuClockForOneThread: clock == .cpu)
         let monitor = LoadMonitor()
         let t0 = BenchClock.now()
         let results = bench.run { ms in
@@ -70,6 +74,11 @@ struct BenchGemm: ParsableCommand {
         print(GemmReport.render(results, threadCounts: threadCounts, format: format), terminator: "")
         if format == .text { print(GemmBenchmark.summaryLine(results)) }
     }
+}
+
+/// Which clock times single-threaded benchmark runs.
+enum BenchClockChoice: String, ExpressibleByArgument, CaseIterable {
+    case wall, cpu
 }
 
 /// Output formats shared by the bench verbs.

@@ -10,15 +10,24 @@ public enum BenchClock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    /// Calls `body` repeatedly until at least `minTime` seconds have passed; returns seconds per call.
-    public static func secondsPerCall(minTime: Double, _ body: () -> Void) -> Double {
+    /// CPU time of the calling thread in seconds: what a single-threaded kernel costs, nearly unaffected by
+    /// other processes competing for the cores (unlike wall time).
+    @inline(__always)
+    public static func threadCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Calls `body` repeatedly until at least `minTime` seconds have passed on `clock`; returns seconds per call.
+    public static func secondsPerCall(minTime: Double, clock: () -> Double = now, _ body: () -> Void) -> Double {
         var calls = 0
-        let t0 = now()
+        let t0 = clock()
         var t = t0
         repeat {
             body()
             calls += 1
-            t = now()
+            t = clock()
         } while t - t0 < minTime
         return (t - t0) / Double(calls)
     }

@@ -60,9 +60,14 @@ public struct GemmBenchmark {
     /// Samples per (case, threads, backend), each at least `sampleTime` seconds.
     public var samples: Int
     public var sampleTime: Double
+    /// Time single-threaded runs by the thread's CPU time instead of wall time (robust when other processes
+    /// compete for the cores; multi-threaded runs always use wall time).
+    public var cpuClockForOneThread: Bool
 
     public init(cases: [Case] = GemmBenchmark.transformerCases, threadCounts: [Int] = [1, 2],
-                backends: [Gemm.Backend]? = nil, samples: Int = 7, sampleTime: Double = 0.04) {
+                backends: [Gemm.Backend]? = nil, samples: Int = 7, sampleTime: Double = 0.04,
+                cpuClockForOneThread: Bool = false) {
+        self.cpuClockForOneThread = cpuClockForOneThread
         self.cases = cases
         self.threadCounts = threadCounts
         self.backends = backends ?? (Gemm.isOpenBLASAvailable ? [.swift, .openblas] : [.swift])
@@ -94,7 +99,8 @@ public struct GemmBenchmark {
                 }
                 for _ in 0..<samples {
                     for backend in backends {
-                        let s = BenchClock.secondsPerCall(minTime: sampleTime) { call(backend) }
+                        let clock = t == 1 && cpuClockForOneThread ? BenchClock.threadCPUTime : BenchClock.now
+                        let s = BenchClock.secondsPerCall(minTime: sampleTime, clock: clock) { call(backend) }
                         rates[backend, default: []].append(c.flops / s / 1e9)
                     }
                 }

@@ -66,6 +66,51 @@ enum GemmMicroKernel {
         }
     }
 
+    /// The same tile reading A in place instead of from a packed panel: element (r, p) of the 6-row strip is
+    /// `a[r·rowStride + p·kStride]` (`rowStride = lda, kStride = 1` for A, `1, lda` for Aᵀ). Used when op(B) has
+    /// at most two 16-wide panels, where packing A would cost more than the product itself.
+    @inline(__always)
+    static func tileDirectA(_ kc: Int, _ a: UnsafePointer<Float>, rowStride rs: Int, kStride ks: Int,
+                            _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+                            _ alpha: Float, _ beta: Float) {
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        let a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs
+        var bp = b
+        var off = 0
+        for _ in 0..<kc {
+            let b0 = load(bp), b1 = load(bp + 8)
+            var s = V(repeating: a0[off])
+            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            s = V(repeating: a1[off])
+            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            s = V(repeating: a2[off])
+            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            s = V(repeating: a3[off])
+            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            s = V(repeating: a4[off])
+            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            s = V(repeating: a5[off])
+            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            off += ks
+            bp += nr
+        }
+        let va = V(repeating: alpha)
+        @inline(__always) func put(_ r: Int, _ x0: V, _ x1: V) {
+            let row = c + r * ldc
+            if beta == 0 {
+                store(row, va * x0)
+                store(row + 8, va * x1)
+            } else {
+                let vb = V(repeating: beta)
+                store(row, (vb * load(row)).addingProduct(va, x0))
+                store(row + 8, (vb * load(row + 8)).addingProduct(va, x1))
+            }
+        }
+        put(0, c00, c01); put(1, c10, c11); put(2, c20, c21)
+        put(3, c30, c31); put(4, c40, c41); put(5, c50, c51)
+    }
+
     /// A partial tile (`rows ≤ 6`, `cols ≤ 16`): computed in full into a scratch tile from the zero-padded
     /// panels, then only the valid part is merged into C.
     @inline(never)

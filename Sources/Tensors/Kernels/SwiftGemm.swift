@@ -9,6 +9,9 @@ import Dispatch
 /// contiguous runs over the threads; each thread packs its `mc × kc` slice of op(A) into zero-padded 6-row
 /// panels when the row block changes) → 6-row panels → micro-kernel. Transposes are absorbed by the packing.
 ///
+/// When op(B) has at most 32 columns (e.g. attention's P·V per head), A is not packed: the micro-kernel reads it
+/// in place (`GemmMicroKernel.tileDirectA`).
+///
 /// Every element of C is computed by one thread with the same order of additions whatever the thread count,
 /// so results are bit-identical for 1 or N threads.
 enum SwiftGemm {
@@ -32,6 +35,8 @@ enum SwiftGemm {
         let useThreads = m * n * k < (1 << 19) ? 1 : max(1, threads)
 
         let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
+        // With at most two column panels, A is read in place: packing it would cost more than the product.
+        let directA = n <= 2 * nr
         let kcBlock = min(kc, k)
         // Row blocks: as few as fit mcMax, at least one per thread when there are enough rows, sizes balanced.
         var mBlocks = (m + mcMax - 1) / mcMax
@@ -69,7 +74,7 @@ enum SwiftGemm {
                                 let block = u / panels
                                 let i0 = block * mc
                                 let mcur = min(mc, m - i0)
-                                if block != packedBlock {
+                                if block != packedBlock && !directA {
                                     packA(transA: transA, a: a, lda: lda, row0: i0, col0: pc, rows: mcur, kc: kcur,
                                           into: ap)
                                     packedBlock = block
@@ -83,7 +88,21 @@ enum SwiftGemm {
                                     while ir < mcur {
                                         let rows = min(mr, mcur - ir)
                                         let cTile = c + (i0 + ir) * ldc + jc + panel * nr
-                                        if rows == mr && cols == nr {
+                                        if directA {
+                                            let i = i0 + ir
+                                            let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
+                                            if rows == mr && cols == nr {
+                                                GemmMicroKernel.tileDirectA(kcur, aStrip, rowStride: transA ? 1 : lda,
+                                                                            kStride: transA ? lda : 1, bPanel, cTile, ldc,
+                                                                            alpha, betaHere)
+                                            } else {
+                                                // Pack just this strip (zero-padded) for the edge kernel.
+                                                packA(transA: transA, a: a, lda: lda, row0: i, col0: pc, rows: rows,
+                                                      kc: kcur, into: ap)
+                                                GemmMicroKernel.edgeTile(kcur, ap, bPanel, cTile, ldc, alpha, betaHere,
+                                                                         rows: rows, cols: cols)
+                                            }
+                                        } else if rows == mr && cols == nr {
                                             GemmMicroKernel.tile(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere)
                                         } else {
                                             GemmMicroKernel.edgeTile(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha,

@@ -131,14 +131,14 @@ extension Kernels {
     public static func layerNormBackward(z: UnsafePointer<Float>, stats: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                          gamma: UnsafePointer<Float>?, rows: Int, cols d: Int,
                                          dz: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?,
-                                         dbeta: UnsafeMutablePointer<Float>?) {
+                                         dbeta: UnsafeMutablePointer<Float>?, threads: Int = Engine.threads) {
         let blockRows = 32
         let blocks = (rows + blockRows - 1) / blockRows
         let wantParams = dgamma != nil || dbeta != nil
         // Per block partial sums of dy·x̂ and dy.
         let partial = wantParams ? Tensor.zeros([blocks, 2 * d]) : nil
         let pp = partial?.unsafePointer
-        Parallel.forRanges(blocks, grain: max(1, 4096 / max(d * blockRows, 1))) { r in
+        Parallel.forRanges(blocks, grain: max(1, 4096 / max(d * blockRows, 1)), threads: threads) { r in
             BufferPool.shared.withScratch(d) { xhat in
                 for blk in r {
                     for i in (blk * blockRows)..<min(rows, (blk + 1) * blockRows) {

@@ -90,18 +90,18 @@ extension Kernels {
         scale(y, 1 / s, into: y, count: n)
     }
 
-    /// `dx += y ⊙ (dy − Σ dy·y)` for one row.
+    /// `dx (+)= y ⊙ (dy − Σ dy·y)` for one row (overwrites dx when `accumulate` is false).
     public static func softmaxBackwardRow(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, count n: Int,
-                                          into dx: UnsafeMutablePointer<Float>) {
+                                          into dx: UnsafeMutablePointer<Float>, accumulate: Bool = true) {
         let dot = rowDot(y, dy, count: n)
         let vd = Vec16(repeating: dot)
         var j = 0
         while j + 16 <= n {
             let v = SIMDMath.load(y + j) * (SIMDMath.load(dy + j) - vd)
-            SIMDMath.store(SIMDMath.load(dx + j) + v, dx + j)
+            SIMDMath.store(accumulate ? SIMDMath.load(dx + j) + v : v, dx + j)
             j += 16
         }
-        while j < n { dx[j] += y[j] * (dy[j] - dot); j += 1 }
+        while j < n { let v = y[j] * (dy[j] - dot); dx[j] = accumulate ? dx[j] + v : v; j += 1 }
     }
 
     /// Log-softmax of one row (`x` and `y` may alias).
