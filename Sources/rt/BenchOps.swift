@@ -26,6 +26,9 @@ struct BenchOps: ParsableCommand {
     @Option(help: "Seconds per sample.")
     var sampleTime: Double = 0.05
 
+    @Option(help: "Floats per kernel (rounded down to a multiple of 1024).")
+    var elements: Int = 4096 * 1024
+
     @Option(help: "Output format: text, csv or json.")
     var format: OutputFormat = .text
 
@@ -33,14 +36,15 @@ struct BenchOps: ParsableCommand {
     var waitIdle = false
 
     func run() throws {
-        guard threads >= 1, samples >= 1, sampleTime > 0 else {
-            throw ValidationError("--threads, --samples and --sample-time must be positive")
+        guard threads >= 1, samples >= 1, sampleTime > 0, elements >= 1024 else {
+            throw ValidationError("--threads, --samples and --sample-time must be positive, --elements at least 1024")
         }
         let log = StandardError()
         if waitIdle && !LoadMonitor.waitUntilIdle() { log.write("warning: machine did not become idle\n") }
         let monitor = LoadMonitor()
         let t0 = BenchClock.now()
-        let results = OpsBenchmark(samples: samples, sampleTime: sampleTime, threads: threads).run { m in
+        let results = OpsBenchmark(samples: samples, sampleTime: sampleTime, threads: threads,
+                                   elements: elements / 1024 * 1024).run { m in
             log.write(String(format: "  %@: scalar %.2f ms, fused %.2f ms\n", m.kernel, m.scalar * 1e3, m.fused * 1e3))
         }
         if let foreign = monitor.foreignSeconds() {
