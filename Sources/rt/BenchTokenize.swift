@@ -55,7 +55,7 @@ struct BenchTokenize: ParsableCommand {
         if let vocab {
             do { vocabulary = try Vocabulary(contentsOfFile: vocab) } catch { throw CommandFailure("\(error)") }
         } else {
-            vocabulary = TokenizationBenchmark.vocabulary(for: corpus, tokenizer: tokenizer)
+            vocabulary = try TokenizationBenchmark.vocabulary(for: corpus, tokenizer: tokenizer)
         }
         let encoder = RTEncoder(vocabulary: vocabulary, tokenizer: tokenizer, allowsUnknownTokens: true)
         let monitor = LoadMonitor()

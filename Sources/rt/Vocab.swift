@@ -80,7 +80,8 @@ struct VocabBuild: ParsableCommand {
                 throw CommandFailure(error.description)
             }
         }
-        let vocabulary = builder.build(extending: base)
+        let vocabulary: Vocabulary
+        do { vocabulary = try builder.build(extending: base) } catch { throw CommandFailure("\(error)") }
         if output == "-" {
             FileHandle.standardOutput.write(Data(vocabulary.fileContents.utf8))
         } else {

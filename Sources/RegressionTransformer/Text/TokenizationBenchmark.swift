@@ -76,7 +76,9 @@ public struct TokenizationBenchmark {
 
     /// A vocabulary for the corpus: built from its first `sampleLines` lines (tokens seen only later encode as
     /// `[UNK]`, which costs the same).
-    public static func vocabulary(for corpus: Corpus, tokenizer: RTTokenizer, sampleLines: Int = 100_000) -> Vocabulary {
+    public static func vocabulary(for corpus: Corpus, tokenizer: RTTokenizer, sampleLines: Int = 100_000) throws
+        -> Vocabulary
+    {
         var builder = VocabularyBuilder()
         var scratch: [RawToken] = []
         var seen = 0
@@ -87,7 +89,7 @@ public struct TokenizationBenchmark {
                 try builder.add(line, tokenizer: tokenizer, scratch: &scratch)
             } catch {}
         }
-        return builder.build()
+        return try builder.build()
     }
 
     /// Runs every stage.

@@ -80,7 +80,9 @@ public struct VocabularyBuilder: Sendable {
     }
 
     /// The vocabulary: a new one, or `base` with the missing tokens appended (existing ids unchanged).
-    public func build(extending base: Vocabulary? = nil) -> Vocabulary {
+    /// - Throws: never in practice (every token is added once and the specials are present); the error is the
+    ///   vocabulary's own check.
+    public func build(extending base: Vocabulary? = nil) throws(VocabularyError) -> Vocabulary {
         var tokens = SpecialToken.allCases.map(\.text) + [expressionSeparator]
         tokens += [NumberToken.sign(negative: true), .sign(negative: false), .point].map(\.text)
         tokens += tags
@@ -94,18 +96,11 @@ public struct VocabularyBuilder: Sendable {
             a.value.count != b.value.count ? a.value.count > b.value.count : a.value.first < b.value.first
         }.map(\.key)
         if let base { return base.appending(tokens) }
-        // Cannot fail: every token is distinct (sequence tokens never equal specials, tags or number tokens,
-        // which the tokenizer produces only in property blocks) and the specials are present.
-        return (try? Vocabulary(tokens: uniqued(tokens))) ?? Vocabulary.minimal
+        return try Vocabulary(tokens: uniqued(tokens))
     }
 
     private func uniqued(_ tokens: [String]) -> [String] {
         var seen = Set<String>()
         return tokens.filter { seen.insert($0).inserted }
     }
-}
-
-extension Vocabulary {
-    /// Just the special tokens and `|`.
-    static let minimal = try! Vocabulary(tokens: SpecialToken.allCases.map(\.text) + [expressionSeparator])
 }

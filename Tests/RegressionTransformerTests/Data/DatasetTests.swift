@@ -10,7 +10,7 @@ final class DatasetTests: XCTestCase {
     private func smilesEncoder(for lines: [String]) throws -> RTEncoder {
         var builder = VocabularyBuilder()
         for line in lines { try builder.add(line, tokenizer: RTTokenizer(language: .smiles)) }
-        return RTEncoder(vocabulary: builder.build(), tokenizer: RTTokenizer(language: .smiles))
+        return RTEncoder(vocabulary: try builder.build(), tokenizer: RTTokenizer(language: .smiles))
     }
 
     func testMemoryLineSourceSplitsLines() throws {

@@ -134,3 +134,20 @@ final class NumberTests: XCTestCase {
                        toks("_0_0_ _._ _0_-1_ _5_-2_ _1_-3_ |"))
     }
 }
+
+final class InferenceTextTests: XCTestCase {
+    func testPredictionAndPrimedLines() throws {
+        let line = InferenceText.predictionLine(sequence: "[C][O]", properties: [("qed", 5)])
+        XCTAssertEqual(line, "<qed>[MASK][MASK][MASK][MASK][MASK]|[C][O]")
+        XCTAssertEqual(
+            InferenceText.predictionLine(sequence: "CCO", properties: [("logp", 2), ("scs", 1)]),
+            "<logp>[MASK][MASK]|<scs>[MASK]|CCO")
+        XCTAssertEqual(try RTTokenizer(language: .selfies).parse(line).properties.first?.value, 1..<6)
+        let primed = try InferenceText.primedLine(
+            sequence: "[C][MASK][O]", properties: [("esol", -3.534, NumberLayout(pattern: "±d.dd")!)])
+        XCTAssertEqual(primed, "<esol>-3.53|[C][MASK][O]")
+        XCTAssertEqual(try InferenceText.primedLine(sequence: "C", properties: [("esol", 0.5, NumberLayout(pattern: "±d.d")!)]),
+                       "<esol>+0.5|C")
+        XCTAssertThrowsError(try InferenceText.primedLine(sequence: "C", properties: [("qed", 12, NumberLayout(pattern: "d.dd")!)]))
+    }
+}

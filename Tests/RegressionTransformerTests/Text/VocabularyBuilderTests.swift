@@ -6,7 +6,7 @@ final class VocabularyBuilderTests: XCTestCase {
         var builder = VocabularyBuilder()
         try builder.add(MemoryLineSource(try TextFixtures.text("qed_property_example.txt"), name: "qed.txt"),
                         tokenizer: RTTokenizer(language: .smiles))
-        let vocabulary = builder.build()
+        let vocabulary = try builder.build()
         XCTAssertEqual(builder.lines, 10)
         XCTAssertEqual(Array(vocabulary.tokens[0..<10]),
                        toks("[PAD] [UNK] [CLS] [SEP] [MASK] | _-_ _+_ _._ <qed>"))
@@ -23,18 +23,18 @@ final class VocabularyBuilderTests: XCTestCase {
     func testDigitsOutsideTheRangeAreAdded() throws {
         var builder = VocabularyBuilder(minimumOrder: -2, maximumOrder: 1)
         try builder.add("<x>123.4567|C", tokenizer: RTTokenizer())
-        let vocabulary = builder.build()
+        let vocabulary = try builder.build()
         XCTAssertEqual(vocabulary.count, 6 + 3 + 1 + 40 + 3 + 1)
         for token in toks("_1_2_ _6_-3_ _7_-4_") { XCTAssertNotNil(vocabulary.id(of: token), token) }
         builder.addProperty("extra")
-        XCTAssertNotNil(builder.build().id(of: "<extra>"))
+        XCTAssertNotNil(try builder.build().id(of: "<extra>"))
     }
 
     func testExtendingKeepsEveryExistingID() throws {
         let base = TextFixtures.smallMolecules
         var builder = VocabularyBuilder()
         try builder.add("<newprop>0.5|[C][Xe]CCO", tokenizer: RTTokenizer(language: .smiles))
-        let extended = builder.build(extending: base)
+        let extended = try builder.build(extending: base)
         XCTAssertEqual(Array(extended.tokens.prefix(base.count)), base.tokens)
         XCTAssertEqual(extended.id(of: "<newprop>"), 507)
         XCTAssertNotNil(extended.id(of: "_0_-6_"))  // the missing sixth-decimal zero is added
