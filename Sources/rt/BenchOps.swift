@@ -35,6 +35,9 @@ struct BenchOps: ParsableCommand {
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.")
     var waitIdle = false
 
+    @Option(help: "Clock for the 1-thread columns: wall, or cpu (the thread's CPU time, robust on a busy machine).")
+    var clock: BenchClockChoice = .wall
+
     func run() throws {
         guard threads >= 1, samples >= 1, sampleTime > 0, elements >= 1024 else {
             throw ValidationError("--threads, --samples and --sample-time must be positive, --elements at least 1024")
@@ -44,7 +47,7 @@ struct BenchOps: ParsableCommand {
         let monitor = LoadMonitor()
         let t0 = BenchClock.now()
         let results = OpsBenchmark(samples: samples, sampleTime: sampleTime, threads: threads,
-                                   elements: elements / 1024 * 1024).run { m in
+                                   elements: elements / 1024 * 1024, cpuClockForOneThread: clock == .cpu).run { m in
             log.write(String(format: "  %@: scalar %.2f ms, fused %.2f ms\n", m.kernel, m.scalar * 1e3, m.fused * 1e3))
         }
         if let foreign = monitor.foreignSeconds() {

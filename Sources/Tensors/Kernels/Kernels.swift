@@ -1,6 +1,10 @@
-/// Raw, single-threaded kernels on pointers: the building blocks of the ops and of fused ops written in other
-/// modules (which parallelise them as they see fit, e.g. per attention head). Each op family's kernels live in
-/// its `Ops/<Family>.swift` file next to the differentiable op; this file holds the generic vector helpers.
+/// Raw kernels on pointers: the building blocks of the ops and of fused ops written in other modules (which
+/// parallelise them as they see fit, e.g. per attention head). Each op family's kernels live in its
+/// `Ops/<Family>.swift` file next to the differentiable op; this file holds the generic vector helpers.
+///
+/// Kernels are single-threaded, except the few reductions that say so (`addColumnSums`, `scatterAddRows`,
+/// `layerNormBackward`): those split fixed blocks over `threads` (default `Engine.threads`; pass 1 when calling
+/// them from inside your own parallel region).
 ///
 /// Conventions: `count` elements; row-wise kernels take `rows × cols` matrices with row stride `cols`
 /// unless a stride is given; backward kernels **accumulate** into their gradient outputs.

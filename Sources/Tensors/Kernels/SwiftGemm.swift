@@ -62,11 +62,15 @@ enum SwiftGemm {
                                       kc: kcur, cols: min(nr, ncur - panel * nr), into: bp + panel * nr * kcur)
                             }
                         }
-                        // Compute: units = (row block, panel), row-block-major, contiguous runs per thread.
+                        // Compute: units = (row block, panel), row-block-major, contiguous runs per thread,
+                        // split so that each thread gets the same number of C elements.
                         let units = mBlocks * panels
                         let parts = min(useThreads, units)
+                        let bounds = balancedSplit(units: units, parts: parts) { u in
+                            min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
+                        }
                         let work: (Int) -> Void = { part in
-                            let u0 = units * part / parts, u1 = units * (part + 1) / parts
+                            let u0 = bounds[part], u1 = bounds[part + 1]
                             let ap = apAll + part * mc * kcur
                             var packedBlock = -1
                             var u = u0
@@ -121,6 +125,23 @@ enum SwiftGemm {
                 }
             }
         }
+    }
+
+    /// Boundaries `b[0] = 0 ≤ b[1] ≤ … ≤ b[parts] = units` cutting `0..<units` into contiguous runs of about
+    /// equal total `cost`.
+    static func balancedSplit(units: Int, parts: Int, cost: (Int) -> Int) -> [Int] {
+        if parts <= 1 { return [0, units] }
+        var prefix = [Int](repeating: 0, count: units + 1)
+        for u in 0..<units { prefix[u + 1] = prefix[u] + cost(u) }
+        var bounds = [0]
+        var u = 0
+        for part in 1..<parts {
+            let target = prefix[units] * part / parts
+            while u < units && prefix[u + 1] <= target { u += 1 }
+            bounds.append(u)
+        }
+        bounds.append(units)
+        return bounds
     }
 
     /// `C = beta · C` (used when k = 0 or alpha = 0; beta = 0 writes zeros without reading C).

@@ -48,11 +48,11 @@ extension Kernels {
     /// `table[ids[i], :] += rows[i, :]` for rows of `width` floats. Parallel over column blocks of 64; each
     /// block walks the ids in order (deterministic for repeated ids, independent of the thread count).
     public static func scatterAddRows(_ rows: UnsafePointer<Float>, ids: [Int], width: Int,
-                                      into table: UnsafeMutablePointer<Float>) {
+                                      into table: UnsafeMutablePointer<Float>, threads: Int = Engine.threads) {
         let blocks = (width + 63) / 64
         ids.withUnsafeBufferPointer { idp in
             let idp = idp
-            Parallel.forRanges(blocks, grain: max(1, 2048 / max(ids.count, 1))) { r in
+            Parallel.forRanges(blocks, grain: max(1, 2048 / max(ids.count, 1)), threads: threads) { r in
                 let j0 = r.lowerBound * 64, j1 = min(width, r.upperBound * 64)
                 for i in 0..<idp.count {
                     add(rows + i * width + j0, into: table + idp[i] * width + j0, count: j1 - j0)

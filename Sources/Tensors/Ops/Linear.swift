@@ -103,9 +103,10 @@ extension Kernels {
 
     /// `out[j] += Σ_r x[r, j]` over a `rows × cols` matrix — the bias gradient. Parallel over column blocks,
     /// each summing its rows in order, so the result does not depend on the thread count.
-    public static func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+    public static func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>,
+                                     threads: Int = Engine.threads) {
         let blocks = (cols + 63) / 64
-        Parallel.forRanges(blocks, grain: max(1, 4096 / max(rows, 1))) { r in
+        Parallel.forRanges(blocks, grain: max(1, 4096 / max(rows, 1)), threads: threads) { r in
             for blk in r {
                 let j0 = blk * 64, width = min(64, cols - j0)
                 if width == 64 {
