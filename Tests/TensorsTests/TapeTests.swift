@@ -87,4 +87,26 @@ final class TapeTests: XCTestCase {
         let inf = double(tape, try Tensor([.infinity], shape: [1]).requiringGradient())
         XCTAssertThrowsError(try tape.backward(inf)) { e in XCTAssertTrue("\(e)".contains("inf"), "\(e)") }
     }
+
+    /// Ops that overwrite a fresh gradient buffer on the first contribution and add on later ones: feeding the
+    /// same inputs twice (f(x) + f(x)) exercises both paths; fresh buffers are NaN-poisoned in tests, so a
+    /// missed element would show.
+    func testFirstContributionOverwritesLaterOnesAccumulate() throws {
+        let x = TestData.uniform([3, 17], seed: 1), w = TestData.uniform([5, 17], seed: 2)
+        let r = TestData.uniform([3, 17], seed: 3), key = RandomKey(seed: 4)
+        let b3 = TestData.uniform([2, 17, 3], seed: 5), a3 = TestData.uniform([2, 4, 17], seed: 6)
+        let twice: [(String, [Tensor], (Tape, [Tensor]) throws -> Tensor)] = [
+            ("linear", [x, w], { t, v in try t.linear(v[0], weight: v[1]) }),
+            ("gelu", [x], { t, v in t.gelu(v[0]) }),
+            ("softmax", [x], { t, v in t.softmax(v[0]) }),
+            ("dropout", [x], { t, v in try t.dropout(v[0], p: 0.3, key: key) }),
+            ("residualLayerNorm", [x, r], { t, v in try t.residualLayerNorm(v[0], residual: v[1], gamma: nil, beta: nil, dropout: 0.2, key: key) }),
+            ("matmul", [a3, b3], { t, v in try t.matmul(v[0], v[1]) }),
+            ("matmul shared", [a3, TestData.uniform([17, 2], seed: 7)], { t, v in try t.matmul(v[0], v[1]) }),
+        ]
+        for (name, inputs, f) in twice {
+            let report = try GradientCheck.measure(inputs) { t, v in try t.add(f(t, v), f(t, v)) }
+            XCTAssertLessThan(report.worst, 2e-3, name)
+        }
+    }
 }

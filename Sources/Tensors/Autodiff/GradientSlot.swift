@@ -34,6 +34,15 @@ public final class GradientSlot: @unchecked Sendable {
         return z
     }
 
+    /// The gradient buffer and whether it already holds contributions (`true`: add into it) or is fresh and
+    /// uninitialised (`false`: the caller must overwrite every element).
+    func writableBuffer() -> (Tensor, Bool) {
+        if let v = value { return (v, true) }
+        let t = Tensor(uninitialized: shape)
+        value = t
+        return (t, false)
+    }
+
     /// Forgets the gradient (a fixed buffer is zeroed instead).
     func reset() {
         if let f = fixedBuffer {

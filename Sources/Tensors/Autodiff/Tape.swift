@@ -176,4 +176,15 @@ public struct BackwardContext {
     public func inputGradient(_ i: Int) -> Tensor? {
         node.inputs[i]?.accumulator()
     }
+
+    /// The gradient buffer of input `i` for a backward that writes **every** element: `accumulate == false`
+    /// means this is the first contribution and the buffer is uninitialised (overwrite it, e.g. a GEMM with
+    /// `beta = 0`); `true` means add into it. Saves the zero-fill and one read of `inputGradient`. Fully write
+    /// one input's buffer before asking for the next (the same tensor may be several inputs). Nil when input `i`
+    /// is not tracked.
+    public func writableInputGradient(_ i: Int) -> (gradient: Tensor, accumulate: Bool)? {
+        guard let slot = node.inputs[i] else { return nil }
+        let (t, acc) = slot.writableBuffer()
+        return (t, acc)
+    }
 }

@@ -10,11 +10,11 @@ extension Tape {
             Kernels.geluForward(xp + r.lowerBound, yp + r.lowerBound, count: r.count)
         }
         return record("gelu", inputs: [x], output: y) { g in
-            guard let dy = g.outputGradient(), let dx = g.inputGradient(0) else { return }
+            guard let dy = g.outputGradient(), let (dx, acc) = g.writableInputGradient(0) else { return }
             let xp = x.unsafePointer, dyp = dy.unsafePointer, dxp = dx.unsafePointer
             Parallel.forRanges(x.count, grain: 16384) { r in
                 Kernels.geluBackward(x: xp + r.lowerBound, dy: dyp + r.lowerBound, dx: dxp + r.lowerBound,
-                                     count: r.count, accumulate: true)
+                                     count: r.count, accumulate: acc)
             }
         }
     }

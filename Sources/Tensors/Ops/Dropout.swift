@@ -19,11 +19,11 @@ extension Tape {
                                count: r.count, into: yp + r.lowerBound)
         }
         return record("dropout", inputs: [x], output: y) { g in
-            guard let dy = g.outputGradient(), let dx = g.inputGradient(0) else { return }
+            guard let dy = g.outputGradient(), let (dx, acc) = g.writableInputGradient(0) else { return }
             let dyp = dy.unsafePointer, dxp = dx.unsafePointer
             Parallel.forRanges(x.count, grain: 16384) { r in
-                Kernels.dropoutAdd(dyp + r.lowerBound, residual: UnsafePointer(dxp + r.lowerBound), p: p, key: key,
-                                   startIndex: r.lowerBound, count: r.count, into: dxp + r.lowerBound)
+                Kernels.dropoutAdd(dyp + r.lowerBound, residual: acc ? UnsafePointer(dxp + r.lowerBound) : nil, p: p,
+                                   key: key, startIndex: r.lowerBound, count: r.count, into: dxp + r.lowerBound)
             }
         }
     }

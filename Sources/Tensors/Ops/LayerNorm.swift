@@ -71,17 +71,18 @@ extension Tape {
                                       dz: dz?.unsafePointer, dgamma: dgamma?.unsafePointer, dbeta: dbeta?.unsafePointer)
             guard let dz else { return }
             let dzp = dz.unsafePointer
-            if residual != nil, let dr = g.inputGradient(1) {
+            if residual != nil, let (dr, acc) = g.writableInputGradient(1) {
                 let drp = dr.unsafePointer
                 Parallel.forRanges(x.count, grain: 16384) { r in
-                    Kernels.add(dzp + r.lowerBound, into: drp + r.lowerBound, count: r.count)
+                    if acc { Kernels.add(dzp + r.lowerBound, into: drp + r.lowerBound, count: r.count) }
+                    else { (drp + r.lowerBound).update(from: dzp + r.lowerBound, count: r.count) }
                 }
             }
-            if let dx = g.inputGradient(0) {
+            if let (dx, acc) = g.writableInputGradient(0) {
                 let dxp = dx.unsafePointer
                 Parallel.forRanges(x.count, grain: 16384) { r in
-                    Kernels.dropoutAdd(dzp + r.lowerBound, residual: UnsafePointer(dxp + r.lowerBound), p: p, key: key,
-                                       startIndex: r.lowerBound, count: r.count, into: dxp + r.lowerBound)
+                    Kernels.dropoutAdd(dzp + r.lowerBound, residual: acc ? UnsafePointer(dxp + r.lowerBound) : nil, p: p,
+                                       key: key, startIndex: r.lowerBound, count: r.count, into: dxp + r.lowerBound)
                 }
             }
         }

@@ -78,18 +78,18 @@ extension Tape {
             if bias != nil, let db = g.inputGradient(2) {
                 Kernels.addColumnSums(dz.unsafePointer, rows: rows, cols: outF, into: db.unsafePointer)
             }
-            if let dw = g.inputGradient(1) {
+            if let (dw, acc) = g.writableInputGradient(1) {
                 if layout == .outIn {  // dW[out, in] += dzᵀ · x
                     Gemm.sgemm(transA: true, m: outF, n: inF, k: rows, a: dz.unsafePointer, lda: outF,
-                               b: x.unsafePointer, ldb: inF, beta: 1, c: dw.unsafePointer, ldc: inF)
+                               b: x.unsafePointer, ldb: inF, beta: acc ? 1 : 0, c: dw.unsafePointer, ldc: inF)
                 } else {  // dW[in, out] += xᵀ · dz
                     Gemm.sgemm(transA: true, m: inF, n: outF, k: rows, a: x.unsafePointer, lda: inF,
-                               b: dz.unsafePointer, ldb: outF, beta: 1, c: dw.unsafePointer, ldc: outF)
+                               b: dz.unsafePointer, ldb: outF, beta: acc ? 1 : 0, c: dw.unsafePointer, ldc: outF)
                 }
             }
-            if let dx = g.inputGradient(0) {  // dx += dz · op(W)ᵀ
+            if let (dx, acc) = g.writableInputGradient(0) {  // dx += dz · op(W)ᵀ
                 Gemm.sgemm(transA: false, transB: !transW, m: rows, n: inF, k: outF, a: dz.unsafePointer, lda: outF,
-                           b: w.unsafePointer, ldb: ldw, beta: 1, c: dx.unsafePointer, ldc: inF)
+                           b: w.unsafePointer, ldb: ldw, beta: acc ? 1 : 0, c: dx.unsafePointer, ldc: inF)
             }
         }
     }

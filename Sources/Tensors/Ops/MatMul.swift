@@ -43,25 +43,31 @@ extension Tape {
                      strideC: sC)
         return record("matmul", inputs: [a, b], output: c) { g in
             guard let dc = g.outputGradient() else { return }
-            if let da = g.inputGradient(0) {
+            // A gradient shared by every batch item (stride 0) sums over the items: start from zeros. Otherwise
+            // the first contribution overwrites (beta = 0) instead of adding to a zero-filled buffer.
+            func target(_ i: Int, shared: Bool) -> (Tensor, Float)? {
+                if shared && items > 1 { return g.inputGradient(i).map { ($0, 1) } }
+                return g.writableInputGradient(i).map { ($0.gradient, $0.accumulate ? 1 : 0) }
+            }
+            if let (da, beta) = target(0, shared: sA == 0) {
                 if !ta {  // dA[m×k] += dC · op(B)ᵀ
                     Gemm.batched(count: items, transA: false, transB: !tb, m: rowsM, n: k, k: n, a: dc.unsafePointer,
-                                 lda: n, strideA: sC, b: b.unsafePointer, ldb: ldb, strideB: sB, beta: 1,
+                                 lda: n, strideA: sC, b: b.unsafePointer, ldb: ldb, strideB: sB, beta: beta,
                                  c: da.unsafePointer, ldc: k, strideC: sA)
                 } else {  // dA[k×m] += op(B) · dCᵀ
                     Gemm.batched(count: items, transA: tb, transB: true, m: k, n: m, k: n, a: b.unsafePointer,
-                                 lda: ldb, strideA: sB, b: dc.unsafePointer, ldb: n, strideB: sC, beta: 1,
+                                 lda: ldb, strideA: sB, b: dc.unsafePointer, ldb: n, strideB: sC, beta: beta,
                                  c: da.unsafePointer, ldc: m, strideC: sA)
                 }
             }
-            if let db = g.inputGradient(1) {
+            if let (db, beta) = target(1, shared: sB == 0) {
                 if !tb {  // dB[k×n] += op(A)ᵀ · dC
                     Gemm.batched(count: items, transA: !ta, transB: false, m: k, n: n, k: rowsM, a: a.unsafePointer,
-                                 lda: lda, strideA: sA, b: dc.unsafePointer, ldb: n, strideB: sC, beta: 1,
+                                 lda: lda, strideA: sA, b: dc.unsafePointer, ldb: n, strideB: sC, beta: beta,
                                  c: db.unsafePointer, ldc: n, strideC: sB)
                 } else {  // dB[n×k] += dCᵀ · op(A)
                     Gemm.batched(count: items, transA: true, transB: ta, m: n, n: k, k: rowsM, a: dc.unsafePointer,
-                                 lda: n, strideA: sC, b: a.unsafePointer, ldb: lda, strideB: sA, beta: 1,
+                                 lda: n, strideA: sC, b: a.unsafePointer, ldb: lda, strideB: sA, beta: beta,
                                  c: db.unsafePointer, ldc: k, strideC: sB)
                 }
             }

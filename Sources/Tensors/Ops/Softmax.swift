@@ -15,11 +15,12 @@ extension Tape {
             for i in r { Kernels.softmaxRow(xp + i * cols, count: cols, into: yp + i * cols) }
         }
         return record("softmax", inputs: [x], output: y) { g in
-            guard let dy = g.outputGradient(), let dx = g.inputGradient(0) else { return }
+            guard let dy = g.outputGradient(), let (dx, acc) = g.writableInputGradient(0) else { return }
             let yp = y.unsafePointer, dyp = dy.unsafePointer, dxp = dx.unsafePointer
             Parallel.forRanges(rows, grain: max(1, 8192 / max(cols, 1))) { r in
                 for i in r {
-                    Kernels.softmaxBackwardRow(y: yp + i * cols, dy: dyp + i * cols, count: cols, into: dxp + i * cols)
+                    Kernels.softmaxBackwardRow(y: yp + i * cols, dy: dyp + i * cols, count: cols, into: dxp + i * cols,
+                                               accumulate: acc)
                 }
             }
         }
