@@ -185,7 +185,12 @@ public struct SafeTensorsFile {
                 for i in 0..<n { out[i] = convert(base.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)) }
             }
             switch e.dtype {
-            case .F32: each(UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
+            case .F32:
+                #if _endian(little)
+                UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: n * 4)
+                #else
+                each(UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
+                #endif
             case .F64: each(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
             case .F16: each(UInt16.self) { HalfPrecision.float(fromF16: UInt16(littleEndian: $0)) }
             case .BF16: each(UInt16.self) { HalfPrecision.float(fromBF16: UInt16(littleEndian: $0)) }
