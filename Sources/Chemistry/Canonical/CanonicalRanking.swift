@@ -1,15 +1,18 @@
 /// Canonical atom ranks: an order of the atoms that depends only on the molecule, not on how it was written.
 ///
-/// 1. Atoms are sorted by an invariant (degree, element, isotope, charge, total H, aromaticity, radicals, ring
-///    membership, atom class) and get dense ranks.
-/// 2. Refinement (Weininger/Morgan style): each atom's key becomes (rank, sorted (neighbour rank, bond type));
-///    re-rank until the number of classes stops growing.
-/// 3. Ties left after refinement (symmetry-equivalent atoms) are broken by promoting one atom of the lowest tied
+/// 1. Each atom gets an invariant (degree, element, isotope, charge, total H, aromaticity, radicals, ring
+///    membership, atom class).
+/// 2. Refinement (Morgan/Weininger style): an atom's class becomes a 64-bit hash of its class and the sorted
+///    (neighbour class, bond type) pairs, repeated until the number of classes stops growing. Hashes only ever
+///    split classes; the order is (invariant, final hash), both functions of the graph alone.
+/// 3. Ties left after refinement (symmetry-equivalent atoms) are broken by singling out one atom of the first tied
 ///    class and refining again, until all ranks are distinct.
 ///
 /// Ranks are 0-based and distinct. Stereo is not part of the invariant (the canonical form is non-isomeric).
+/// Cost per refinement round is linear in the size of the molecule; the number of rounds is bounded by the
+/// graph diameter, so long chains cost O(n²): ~0.1 s for a 2,000-atom chain, ~20 s for 20,000 atoms.
 public enum CanonicalRanking {
-    @inline(__always) static func bondCode(_ b: Bond) -> Int32 {
+    @inline(__always) static func bondCode(_ b: Bond) -> UInt64 {
         switch b.order {
         case .single: return 1
         case .double: return 2
@@ -21,83 +24,77 @@ public enum CanonicalRanking {
         }
     }
 
+    @inline(__always) static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var z = h ^ (v &+ 0x9E37_79B9_7F4A_7C15 &+ (h << 6) &+ (h >> 2))
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func invariant(_ mol: Molecule, _ i: Int) -> UInt64 {
+        let a = mol.atoms[i]
+        var v = UInt64(min(mol.degree(of: i), 31))
+        v = v << 8 | UInt64(a.atomicNumber)
+        v = v << 14 | UInt64(a.isotope & 0x3FFF)
+        v = v << 6 | UInt64(Int(a.formalCharge) + 32)
+        v = v << 4 | UInt64(min(a.totalHydrogens, 15))
+        v = v << 1 | (a.isAromatic ? 1 : 0)
+        v = v << 3 | UInt64(min(a.radicalElectrons, 7))
+        v = v << 3 | UInt64(min(mol.rings.atomRingCount.isEmpty ? 0 : Int(mol.rings.atomRingCount[i]), 7))
+        v = v << 16 | UInt64(a.atomClass)
+        return v
+    }
+
     public static func ranks(_ mol: Molecule) -> [Int32] {
         let n = mol.atomCount
         guard n > 0 else { return [] }
-        // Initial invariant packed into one Int64 (fields are small).
-        var invariant = [Int64](repeating: 0, count: n)
-        for i in 0 ..< n {
-            let a = mol.atoms[i]
-            // Degree first, so that fragments start at a terminal atom.
-            var v = Int64(min(mol.degree(of: i), 31))
-            v = v << 8 | Int64(a.atomicNumber)
-            v = v << 12 | Int64(a.isotope & 0xFFF)
-            v = v << 6 | Int64(Int(a.formalCharge) + 32)
-            v = v << 4 | Int64(min(a.totalHydrogens, 15))
-            v = v << 1 | (a.isAromatic ? 1 : 0)
-            v = v << 3 | Int64(min(a.radicalElectrons, 7))
-            v = v << 3 | Int64(min(mol.rings.atomRingCount.isEmpty ? 0 : Int(mol.rings.atomRingCount[i]), 7))
-            v = v << 16 | Int64(a.atomClass)
-            invariant[i] = v
-        }
-        var order = Array(0 ..< Int32(n))
-        order.sort { invariant[Int($0)] < invariant[Int($1)] }
-        var ranks = [Int32](repeating: 0, count: n)
-        var classes = 1
-        for k in 1 ..< n {
-            if invariant[Int(order[k])] != invariant[Int(order[k - 1])] { classes += 1 }
-            ranks[Int(order[k])] = Int32(classes - 1)
-        }
-        var keys = [[Int32]](repeating: [], count: n)
-        classes = refine(mol, &ranks, &order, &keys, classes: classes)
-        while classes < n {
-            // Promote the first atom (in current order) of the lowest tied class.
+        let inv = (0 ..< n).map { invariant(mol, $0) }
+        var hash = inv.map { mix(0, $0) }
+        var classes = refine(mol, &hash, classes: Set(hash).count)
+        var order = Array(0 ..< n)
+        while true {
+            order.sort { (inv[$0], hash[$0]) < (inv[$1], hash[$1]) }
+            guard classes < n else { break }
+            // Single out the first atom of the first tied class, then refine again.
             var k = 0
-            while k + 1 < n && ranks[Int(order[k])] != ranks[Int(order[k + 1])] { k += 1 }
-            for i in 0 ..< n { ranks[i] = ranks[i] * 2 + 1 }
-            ranks[Int(order[k])] -= 1
-            classes = refine(mol, &ranks, &order, &keys, classes: classes + 1)
+            while hash[order[k]] != hash[order[k + 1]] || inv[order[k]] != inv[order[k + 1]] { k += 1 }
+            hash[order[k]] = mix(hash[order[k]], 0xA5A5_A5A5)
+            classes = refine(mol, &hash, classes: classes + 1)
         }
+        var ranks = [Int32](repeating: 0, count: n)
+        for (r, i) in order.enumerated() { ranks[i] = Int32(r) }
         return ranks
     }
 
-    /// Partition refinement; returns the number of classes (ranks become dense 0..<classes).
-    static func refine(_ mol: Molecule, _ ranks: inout [Int32], _ order: inout [Int32], _ keys: inout [[Int32]],
-                       classes initial: Int) -> Int {
+    /// Refines `hash` until the number of classes stops growing; returns it.
+    static func refine(_ mol: Molecule, _ hash: inout [UInt64], classes initial: Int) -> Int {
         let n = mol.atomCount
         var classes = initial
-        // Dense re-rank first (tie-breaking leaves gaps).
-        order.sort { ranks[Int($0)] < ranks[Int($1)] }
-        var dense: Int32 = 0
-        var newRanks = ranks
-        for k in 0 ..< n {
-            if k > 0 && ranks[Int(order[k])] != ranks[Int(order[k - 1])] { dense += 1 }
-            newRanks[Int(order[k])] = dense
-        }
-        ranks = newRanks
-        classes = Int(dense) + 1
+        var next = hash
+        var local: [UInt64] = []
+        var seen = Set<UInt64>(minimumCapacity: n)
+        // Counting classes costs a hash-set pass; big molecules count every 16 rounds (extra rounds after the
+        // partition is stable do not change it).
+        let checkEvery = n < 512 ? 1 : 16
+        var round = 0
         while true {
             for i in 0 ..< n {
-                var key = keys[i]
-                key.removeAll(keepingCapacity: true)
-                key.append(ranks[i])
-                let start = key.count
+                local.removeAll(keepingCapacity: true)
                 for nb in mol.neighbors(of: i) {
-                    key.append(ranks[Int(nb.atom)] << 3 | bondCode(mol.bonds[Int(nb.bond)]))
+                    local.append(mix(hash[Int(nb.atom)], bondCode(mol.bonds[Int(nb.bond)])))
                 }
-                key[start...].sort()
-                keys[i] = key
+                local.sort()
+                var h = hash[i]
+                for x in local { h = mix(h, x) }
+                next[i] = h
             }
-            order.sort { a, b in keys[Int(a)].lexicographicallyPrecedes(keys[Int(b)]) }
-            var c: Int32 = 0
-            for k in 0 ..< n {
-                if k > 0 && keys[Int(order[k])] != keys[Int(order[k - 1])] { c += 1 }
-                newRanks[Int(order[k])] = c
-            }
-            ranks = newRanks
-            let now = Int(c) + 1
-            if now == classes { return now }
-            classes = now
+            swap(&hash, &next)
+            round += 1
+            if round % checkEvery != 0 { continue }
+            seen.removeAll(keepingCapacity: true)
+            for h in hash { seen.insert(h) }
+            if seen.count <= classes { return seen.count }
+            classes = seen.count
         }
     }
 }
