@@ -22,6 +22,10 @@ public struct VocabularyBuilder: Sendable {
     private var tagSet: Set<String> = []
     private var extraNumbers: [NumberToken] = []
     private var sequenceCounts: [String: (count: Int, first: Int)] = [:]
+    /// One-byte sequence tokens (most SMILES tokens) are counted here, without building strings.
+    private var byteCounts = [Int](repeating: 0, count: 256)
+    private var byteFirstSeen = [Int](repeating: 0, count: 256)
+    private var distinctSequenceTokens = 0
     /// Number of lines added.
     public private(set) var lines = 0
 
@@ -61,7 +65,28 @@ public struct VocabularyBuilder: Sendable {
     {
         scratch.removeAll(keepingCapacity: true)
         try tokenizer.scan(line, into: &scratch)
-        add(TokenizedText(raw: scratch, line: line))
+        lines += 1
+        for token in scratch {
+            switch token {
+            case .property(let s, let e):
+                addProperty(String(decoding: UnsafeBufferPointer(rebasing: line[Int(s) + 1..<Int(e) - 1]), as: UTF8.self))
+            case .number(let number):
+                addNumber(number)
+            case .symbol(let s, let e):
+                if e - s == 1 {
+                    let byte = Int(line[Int(s)])
+                    if byteCounts[byte] == 0 {
+                        byteFirstSeen[byte] = distinctSequenceTokens
+                        distinctSequenceTokens += 1
+                    }
+                    byteCounts[byte] += 1
+                } else {
+                    addSequenceToken(String(decoding: UnsafeBufferPointer(rebasing: line[Int(s)..<Int(e)]), as: UTF8.self))
+                }
+            case .separator, .special:
+                break
+            }
+        }
     }
 
     private mutating func addNumber(_ number: NumberToken) {
@@ -72,10 +97,19 @@ public struct VocabularyBuilder: Sendable {
     }
 
     private mutating func addSequenceToken(_ token: String) {
-        if let entry = sequenceCounts[token] {
+        let bytes = Array(token.utf8)
+        if bytes.count == 1 {
+            let byte = Int(bytes[0])
+            if byteCounts[byte] == 0 {
+                byteFirstSeen[byte] = distinctSequenceTokens
+                distinctSequenceTokens += 1
+            }
+            byteCounts[byte] += 1
+        } else if let entry = sequenceCounts[token] {
             sequenceCounts[token] = (entry.count + 1, entry.first)
         } else {
-            sequenceCounts[token] = (1, sequenceCounts.count)
+            sequenceCounts[token] = (1, distinctSequenceTokens)
+            distinctSequenceTokens += 1
         }
     }
 
@@ -92,9 +126,11 @@ public struct VocabularyBuilder: Sendable {
             }
         }
         tokens += extraNumbers.sorted { $0.text < $1.text }.map(\.text)
-        tokens += sequenceCounts.sorted { a, b in
-            a.value.count != b.value.count ? a.value.count > b.value.count : a.value.first < b.value.first
-        }.map(\.key)
+        var counted = sequenceCounts.map { (token: $0.key, count: $0.value.count, first: $0.value.first) }
+        for byte in 0..<256 where byteCounts[byte] > 0 {
+            counted.append((String(decoding: [UInt8(byte)], as: UTF8.self), byteCounts[byte], byteFirstSeen[byte]))
+        }
+        tokens += counted.sorted { a, b in a.count != b.count ? a.count > b.count : a.first < b.first }.map(\.token)
         if let base { return base.appending(tokens) }
         return try Vocabulary(tokens: uniqued(tokens))
     }
