@@ -5,7 +5,8 @@ import Tensors
 ///
 /// - `split`:  RT tokenization only (`RTTokenizer.tokenCount`) — the SMILES regex scanner;
 /// - `encode`: tokens → ids with `[CLS]`/`[SEP]`/even padding (`RTEncoder.encode`), what datasets do;
-/// - `text`:   tokens written as space-separated text (`RTTokenizer.appendTokens`), what `rt tokenize` does.
+/// - `text`:   tokens written as space-separated text (`RTTokenizer.appendTokens`), what `rt tokenize` does;
+/// - `dataset`: `DatasetLoader` into a `TokenizedDataset` (records, validation, compact id storage).
 ///
 /// Reading (decompression and line splitting) is timed once, separately.
 public struct TokenizationBenchmark {
@@ -148,6 +149,13 @@ public struct TokenizationBenchmark {
                 if output.count > 1 << 20 { output.removeAll(keepingCapacity: true) }
             }
             return (tokens, failures)
+        }
+        measure("dataset") {
+            // The whole dataset path: records, validation, ids stored compactly (`DatasetLoader`).
+            let source = MemoryLineSource(bytes: corpus.bytes, name: corpus.name)
+            let loader = DatasetLoader(encoder: encoder, options: DatasetOptions(format: .lines, skipsInvalidLines: true))
+            guard let (dataset, report) = try? loader.load([source]) else { return (0, corpus.lineCount) }
+            return (dataset.tokenCount, report.skipped)
         }
         return results
     }
