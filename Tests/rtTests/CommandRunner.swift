@@ -40,15 +40,17 @@ enum RTCommand {
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty stderr cannot block the process.
-        var errData = Data()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = error.fileHandleForReading.readDataToEndOfFile()
+            errBox.data = error.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errData = errBox.data
         process.waitUntilExit()
         return CommandResult(
             status: process.terminationStatus,
