@@ -11,7 +11,7 @@ struct GoldenFile {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// The curated sets (100 % agreement required) and the fuzz set of decoded random SELFIES.
-    static let curated = ["edge_cases", "rt_examples"]
+    static let curated = ["edge_cases", "rt_examples", "esol", "freesolv", "lipophilicity", "moses_sample", "zinc_sample"]
     static let fuzz = "fuzz_selfies"
 
     init(_ name: String) throws {

@@ -8,6 +8,7 @@ the columns Tests/ChemistryTests checks, so the committed fixtures stay small.
 Usage (run from the repository root):
     python scripts/chem/chem_golden.py INPUT OUT.csv --selfies1-path DIR [--column NAME]
         [--sample N --seed S]        # N evenly spread rows of a big input (deterministic)
+        [--compact]                  # fewer columns (big sets): see COMPACT_DROP
     python scripts/chem/chem_golden.py --fuzz N --seed S --vocab VOCAB --selfies-source CSV OUT.csv
         --selfies1-path DIR          # generated-looking molecules: random / mutated SELFIES (1.0.4
                                      # alphabet of the RT vocabulary) decoded with selfies 1.0.4
@@ -49,6 +50,9 @@ COLUMNS = ["idx", "input", "selfies_in", "valid", "error_class", "n_atoms", "aro
            "h_implicit", "charges", "n_radicals", "n_arom_bonds", "ring_sizes", "sssr",
            "can_smiles", "can_smiles_noniso", "can_smiles_nostereo", "random_smiles", "selfies1", "selfies1_from_can",
            "selfies1_decoded"]
+
+
+COMPACT_DROP = {"can_smiles", "can_smiles_noniso", "random_smiles", "selfies1_from_can"}
 
 
 def error_class(smi):
@@ -168,7 +172,10 @@ def main():
     ap.add_argument("--fuzz", type=int)
     ap.add_argument("--vocab")
     ap.add_argument("--selfies-source")
+    ap.add_argument("--compact", action="store_true",
+                    help="drop can_smiles, can_smiles_noniso, random_smiles, selfies1_from_can (big sets)")
     args = ap.parse_args()
+    columns = [c for c in COLUMNS if not (args.compact and c in COMPACT_DROP)]
     sf1 = load_selfies_v1(args.selfies1_path)
     assert "Branch1_" in sf1.encoder("CC(C)C"), "selfies1 path is not a 1.0.x package"
     t0 = time.time()
@@ -184,11 +191,11 @@ def main():
     nvalid = 0
     with open(args.output, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(COLUMNS)
+        w.writerow(columns)
         for i, (sel, smi) in enumerate(items):
             r = row(i, smi, sf1, sel)
             nvalid += r["valid"] == "1"
-            w.writerow([r[c] for c in COLUMNS])
+            w.writerow([r[c] for c in columns])
     meta = {"generator": "scripts/chem/chem_golden.py " + " ".join(sys.argv[1:]),
             "versions": {"python": sys.version.split()[0], "rdkit": rdBase.rdkitVersion,
                          "boost": rdBase.boostVersion,

@@ -19,13 +19,13 @@ both "$S/data/freesolv/train.csv" "$S/data/freesolv/valid.csv" > "$TMP/freesolv.
 gen "$S/chem/inputs/edge_cases.smi" "$OUT/edge_cases.golden.csv" &
 gen "$S/data/rt_examples/example.smi" "$OUT/rt_examples.golden.csv" &
 wait
-gen "$TMP/esol.smi" "$OUT/esol.golden.csv" &
-gen "$TMP/freesolv.smi" "$OUT/freesolv.golden.csv" &
+gen "$TMP/esol.smi" "$OUT/esol.golden.csv" --compact &
+gen "$TMP/freesolv.smi" "$OUT/freesolv.golden.csv" --compact &
 wait
-gen "$TMP/lipophilicity.smi" "$OUT/lipophilicity.golden.csv" &
-gen "$S/data/moses/moses_train.csv.gz" "$OUT/moses_sample.golden.csv" --sample 3000 --seed 1 &
+gen "$TMP/lipophilicity.smi" "$OUT/lipophilicity.golden.csv" --compact &
+gen "$S/data/moses/moses_train.csv.gz" "$OUT/moses_sample.golden.csv" --sample 3000 --seed 1 --compact &
 wait
-gen "$S/data/zinc_jtvae/zinc_jtvae_valid_props.csv.gz" "$OUT/zinc_sample.golden.csv" --sample 2000 --seed 2 &
+gen "$S/data/zinc_jtvae/zinc_jtvae_valid_props.csv.gz" "$OUT/zinc_sample.golden.csv" --sample 2000 --seed 2 --compact &
 gen "$OUT/fuzz_selfies.golden.csv" --fuzz 6000 --seed 3 --vocab "$S/data/rt_examples/vocabs/smallmolecules.txt" \
     --selfies-source "$S/data/rt_examples/chembl_example_999_props_selfies.csv" &
 wait

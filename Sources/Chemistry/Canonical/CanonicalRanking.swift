@@ -45,6 +45,14 @@ public enum CanonicalRanking {
         return v
     }
 
+    /// Symmetry classes: atoms with equal values are indistinguishable by refinement (no tie-breaking).
+    static func symmetryClasses(_ mol: Molecule) -> [UInt64] {
+        let inv = (0 ..< mol.atomCount).map { invariant(mol, $0) }
+        var hash = inv.map { mix(0, $0) }
+        _ = refine(mol, &hash, classes: Set(hash).count)
+        return hash
+    }
+
     public static func ranks(_ mol: Molecule) -> [Int32] {
         let n = mol.atomCount
         guard n > 0 else { return [] }

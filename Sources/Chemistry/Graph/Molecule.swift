@@ -11,6 +11,9 @@ public struct Molecule: Sendable {
     public internal(set) var adjacency: [Neighbor]
     /// Ring perception result (RDKit 2026.09 RingInfo: relevant cycles); empty until sanitized.
     public internal(set) var rings: RingInfo = RingInfo()
+    /// For atoms with a tetrahedral tag: their neighbours in SMILES order (−1 = the bracket H), which is what
+    /// `@`/`@@` refer to. Filled by the SMILES reader; used by stereo perception.
+    var chiralNeighbors: [Int32: [Int32]] = [:]
 
     /// One entry of the adjacency list: the neighbouring atom and the connecting bond.
     public struct Neighbor: Hashable, Sendable {

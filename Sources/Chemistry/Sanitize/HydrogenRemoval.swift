@@ -47,10 +47,14 @@ enum HydrogenRemoval {
             b.end = newIndex[Int(b.end)]
             bonds.append(b)
         }
+        var result = Molecule(atoms: kept, bonds: bonds)
+        for (atom, order) in mol.chiralNeighbors where !remove[Int(atom)] {
+            result.chiralNeighbors[newIndex[Int(atom)]] = order.map { $0 < 0 ? -1 : (remove[Int($0)] ? -1 : newIndex[Int($0)]) }
+        }
         // A chiral atom may not carry more than one H (RDKit drops such explicit counts).
         for k in kept.indices where !kept[k].noImplicit && kept[k].chirality != .none && kept[k].explicitHydrogens > 1 {
-            kept[k].explicitHydrogens = 0
+            result.atoms[k].explicitHydrogens = 0
         }
-        return Molecule(atoms: kept, bonds: bonds)
+        return result
     }
 }

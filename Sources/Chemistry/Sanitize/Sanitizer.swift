@@ -25,6 +25,7 @@ public enum Sanitizer {
             if now < original { mol.atoms[i].explicitHydrogens &+= UInt8(original - now) }
         }
         for i in 0 ..< n { try Valence.updateCache(&mol, i, strict: true) }
+        try StereoCleanup.run(&mol)
     }
 
     /// RDKit `assignRadicals`: bracket atoms get the radical electrons their valence leaves unpaired.

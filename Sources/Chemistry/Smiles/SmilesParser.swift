@@ -23,6 +23,8 @@ public struct SmilesParser {
     var pos = 0
     var atoms: [Atom] = []
     var bonds: [Bond] = []
+    /// SMILES-order neighbours of chiral atoms (−1 = bracket H; ring openings hold `-(2 + label)` until closed).
+    var chiralOrder: [Int32: [Int32]] = [:]
 
     init<S: StringProtocol>(_ smiles: S) { bytes = Array(smiles.utf8) }
 
@@ -92,8 +94,11 @@ public struct SmilesParser {
                     }
                     let spec = open.bond.written ? open.bond : pending
                     addBond(open.atom, prev, spec)
+                    chiralOrder[prev]?.append(open.atom)
+                    if let k = chiralOrder[open.atom]?.firstIndex(of: Int32(-2 - label)) { chiralOrder[open.atom]![k] = prev }
                 } else {
                     rings[label] = RingOpening(atom: prev, bond: pending)
+                    chiralOrder[prev]?.append(Int32(-2 - label))
                 }
                 pending = PendingBond()
                 continue
@@ -106,7 +111,13 @@ public struct SmilesParser {
             let atom = try readAtom(end: end)
             let index = Int32(atoms.count)
             atoms.append(atom)
+            if atom.chirality == .anticlockwise || atom.chirality == .clockwise {
+                var order: [Int32] = prev >= 0 ? [prev] : []
+                if atom.explicitHydrogens > 0 { order.append(-1) }
+                chiralOrder[index] = order
+            }
             if prev >= 0 {
+                chiralOrder[prev]?.append(index)
                 addBond(prev, index, pending)
             } else if pending.written {
                 throw error("bond without a preceding atom")
@@ -120,7 +131,9 @@ public struct SmilesParser {
         if justOpenedBranch || !branches.isEmpty { throw error("unclosed branch") }
         if lastWasDot { throw error("SMILES ends with '.'") }
         if let open = rings.keys.min() { throw MoleculeError(.parse, "unclosed ring \(open)") }
-        return Molecule(atoms: atoms, bonds: bonds)
+        var mol = Molecule(atoms: atoms, bonds: bonds)
+        mol.chiralNeighbors = chiralOrder
+        return mol
     }
 
     mutating func addBond(_ a: Int32, _ b: Int32, _ spec: PendingBond) {
