@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 @testable import Chemistry
 
@@ -16,12 +17,32 @@ struct GoldenFile {
 
     init(_ name: String) throws {
         self.name = name
-        let url = Self.directory.appendingPathComponent(name + ".golden.csv")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var lines = Self.parseCSV(text)
+        var lines = Self.parseCSV(try Self.text(name + ".golden.csv"))
         let header = lines.removeFirst()
         self.header = header
         rows = lines.map { fields in
+            var row: [String: String] = [:]
+            for (k, h) in header.enumerated() { row[h] = k < fields.count ? fields[k] : "" }
+            return row
+        }
+    }
+
+    /// Text of a fixture file; `name.gz` is read (and decompressed) when `name` itself is not there.
+    static func text(_ name: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: url.path) { return try String(contentsOf: url, encoding: .utf8) }
+        let gz = GzipReader(source: try FileByteSource(path: url.path + ".gz"))
+        var bytes: [UInt8] = []
+        while let chunk = try gz.nextChunk() { bytes += chunk }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Rows of a (possibly gzipped) fixture CSV as dictionaries keyed by the header.
+    static func rows(_ name: String) throws -> [[String: String]] {
+        var lines = parseCSV(try text(name))
+        guard !lines.isEmpty else { return [] }
+        let header = lines.removeFirst()
+        return lines.map { fields in
             var row: [String: String] = [:]
             for (k, h) in header.enumerated() { row[h] = k < fields.count ? fields[k] : "" }
             return row

@@ -1,0 +1,157 @@
+/// The backtracking search behind every `SmartsPattern` match: query atoms are placed in the pattern's DFS order,
+/// each one among the unused neighbours of its already placed parent (or among all atoms for the first atom of a
+/// dot-separated part), checking the connecting bond, the atom query and the ring-closure bonds back to earlier
+/// atoms. State lives in stack-allocated buffers; nothing is allocated per candidate.
+extension SmartsPattern {
+    /// Runs the search; `body` gets each complete mapping (indexed by query atom) and returns `false` to stop.
+    func search(_ t: SubstructureTarget, rootedAt root: Int?, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
+        let n = atomRoots.count
+        guard n > 0, t.atomCount > 0, n <= t.atomCount else { return }
+        if let root, rootAtomicNumber >= 0, Int(t.atoms[root].atomicNumber) != Int(rootAtomicNumber) { return }
+        let memoSize = recursive.isEmpty ? 0 : recursive.count * t.atomCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(memoSize, 1)) { memo in
+            memo.initialize(repeating: 0)
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { state in
+                withUnsafeTemporaryAllocation(of: Bool.self, capacity: t.atomCount) { used in
+                    used.initialize(repeating: false)
+                    state.initialize(repeating: -1)
+                    let mapping = UnsafeMutableBufferPointer(rebasing: state[0 ..< n])
+                    let cursor = UnsafeMutableBufferPointer(rebasing: state[n ..< 2 * n])
+                    run(t, root, memo.baseAddress!, mapping, cursor, used, body)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func run(_ t: SubstructureTarget, _ root: Int?, _ memo: UnsafeMutablePointer<UInt8>,
+                     _ mapping: UnsafeMutableBufferPointer<Int32>, _ cursor: UnsafeMutableBufferPointer<Int32>,
+                     _ used: UnsafeMutableBufferPointer<Bool>, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
+        let n = atomRoots.count
+        var d = 0
+        cursor[0] = 0
+        while true {
+            let q = Int(order[d])
+            let parent = Int(parentAtom[d])
+            var found = -1
+            if parent < 0 {
+                if d == 0, let root {
+                    if cursor[0] == 0 && !used[root] && atomMatches(Int(atomRoots[q]), root, t, memo)
+                        && closuresMatch(d, root, t, mapping) {
+                        found = root
+                    }
+                    cursor[0] = 1
+                } else {
+                    var c = Int(cursor[d])
+                    while c < t.atomCount {
+                        if !used[c] && atomMatches(Int(atomRoots[q]), c, t, memo) && closuresMatch(d, c, t, mapping) {
+                            found = c
+                            break
+                        }
+                        c += 1
+                    }
+                    cursor[d] = Int32(c + 1)
+                }
+            } else {
+                let from = Int(mapping[parent])
+                let lo = Int(t.adjacencyStart[from]), hi = Int(t.adjacencyStart[from + 1])
+                var k = lo + Int(cursor[d])
+                let bondRoot = Int(bondRoots[Int(parentBond[d])])
+                while k < hi {
+                    let nb = t.adjacency[k]
+                    let c = Int(nb.atom)
+                    if !used[c] && bondMatches(bondRoot, Int(nb.bond), t) && atomMatches(Int(atomRoots[q]), c, t, memo)
+                        && closuresMatch(d, c, t, mapping) {
+                        found = c
+                        break
+                    }
+                    k += 1
+                }
+                cursor[d] = Int32(k - lo + 1)
+            }
+            if found >= 0 {
+                mapping[q] = Int32(found)
+                if d == n - 1 {
+                    if !body(UnsafeBufferPointer(mapping)) { return }
+                    mapping[q] = -1
+                    continue  // next candidate for the last position
+                }
+                used[found] = true
+                d += 1
+                cursor[d] = 0
+            } else {
+                if d == 0 { return }
+                d -= 1
+                let back = Int(order[d])
+                used[Int(mapping[back])] = false
+                mapping[back] = -1
+            }
+        }
+    }
+
+    @inline(__always)
+    private func closuresMatch(_ d: Int, _ atom: Int, _ t: SubstructureTarget,
+                               _ mapping: UnsafeMutableBufferPointer<Int32>) -> Bool {
+        var k = Int(closureStart[d])
+        let end = Int(closureStart[d + 1])
+        while k < end {
+            let c = closures[k]
+            let b = t.bond(between: atom, Int(mapping[Int(c.atom)]))
+            if b < 0 || !bondMatches(Int(bondRoots[Int(c.bond)]), b, t) { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// Evaluates atom query node `node` on target atom `a`.
+    func atomMatches(_ node: Int, _ a: Int, _ t: SubstructureTarget, _ memo: UnsafeMutablePointer<UInt8>) -> Bool {
+        let q = atomNodes[node]
+        let p = t.atoms[a]
+        switch q.kind {
+        case QueryLogic.and: return atomMatches(Int(q.left), a, t, memo) && atomMatches(Int(q.right), a, t, memo)
+        case QueryLogic.or: return atomMatches(Int(q.left), a, t, memo) || atomMatches(Int(q.right), a, t, memo)
+        case QueryLogic.not: return !atomMatches(Int(q.left), a, t, memo)
+        case QueryLogic.always: return true
+        case AtomPrimitive.atomicNumber: return Int32(p.atomicNumber) == q.value
+        case AtomPrimitive.atomType: return Int32(p.atomicNumber) + (p.isAromatic ? 1000 : 0) == q.value
+        case AtomPrimitive.aromatic: return p.isAromatic
+        case AtomPrimitive.aliphatic: return !p.isAromatic
+        case AtomPrimitive.totalHydrogens: return Int32(p.totalHydrogens) == q.value
+        case AtomPrimitive.hydrogensNotInGraph: return Int32(p.hydrogensNotInGraph) == q.value
+        case AtomPrimitive.hasHydrogensNotInGraph: return p.hydrogensNotInGraph > 0
+        case AtomPrimitive.degree: return Int32(p.degree) == q.value
+        case AtomPrimitive.totalDegree: return Int32(p.totalDegree) == q.value
+        case AtomPrimitive.totalValence: return Int32(p.totalValence) == q.value
+        case AtomPrimitive.ringCount: return Int32(p.ringCount) == q.value
+        case AtomPrimitive.inRing: return (p.ringBondCount > 0) == (q.value != 0)
+        case AtomPrimitive.smallestRing: return Int32(p.smallestRing) == q.value
+        case AtomPrimitive.ringBondCount: return Int32(p.ringBondCount) == q.value
+        case AtomPrimitive.charge: return Int32(p.formalCharge) == q.value
+        case AtomPrimitive.isotope: return Int32(p.isotope) == q.value
+        case AtomPrimitive.recursive:
+            let slot = Int(q.value) * t.atomCount + a
+            if memo[slot] != 0 { return memo[slot] == 2 }
+            let result = recursive[Int(q.value)].hasMatch(in: t, rootedAt: a)
+            memo[slot] = result ? 2 : 1
+            return result
+        default: return false
+        }
+    }
+
+    /// Evaluates bond query node `node` on target bond `b`.
+    func bondMatches(_ node: Int, _ b: Int, _ t: SubstructureTarget) -> Bool {
+        let q = bondNodes[node]
+        let p = t.bonds[b]
+        switch q.kind {
+        case QueryLogic.and: return bondMatches(Int(q.left), b, t) && bondMatches(Int(q.right), b, t)
+        case QueryLogic.or: return bondMatches(Int(q.left), b, t) || bondMatches(Int(q.right), b, t)
+        case QueryLogic.not: return !bondMatches(Int(q.left), b, t)
+        case QueryLogic.always, BondPrimitive.any: return true
+        case BondPrimitive.order: return Int32(p.order.rawValue) == q.value
+        case BondPrimitive.singleOrAromatic: return p.order == .single || p.order == .aromatic
+        case BondPrimitive.aromaticFlag: return p.isAromatic || p.order == .aromatic
+        case BondPrimitive.inRing: return p.inRing
+        default: return false
+        }
+    }
+}
