@@ -67,26 +67,33 @@ enum Kekulizer {
                 candidate[i] = true
             }
         }
-        // Match candidates over aromatic ring bonds.
+        // Dummy atoms in an aromatic ring system may take a double bond or not (RDKit tries both).
+        for i in 0 ..< n where mol.atoms[i].atomicNumber == 0 && !candidate[i] && inRing[i] {
+            if mol.neighbors(of: i).contains(where: { isRingBond[Int($0.bond)] && aromaticAtom[Int($0.atom)] }) {
+                candidate[i] = true
+                optional[i] = true
+            }
+        }
+        // Match candidates over aromatic ring bonds (any ring bond to a dummy atom).
         var localIndex = [Int32](repeating: -1, count: n)
         var members: [Int32] = []
         for i in 0 ..< n where candidate[i] { localIndex[i] = Int32(members.count); members.append(Int32(i)) }
         var adjacency = [[Int32]](repeating: [], count: members.count)
-        for (k, b) in mol.bonds.enumerated() where isRingBond[k] && b.isAromatic {
+        for (k, b) in mol.bonds.enumerated() where isRingBond[k] {
+            guard b.isAromatic || mol.atoms[Int(b.begin)].atomicNumber == 0 || mol.atoms[Int(b.end)].atomicNumber == 0 else { continue }
             let a = localIndex[Int(b.begin)], c = localIndex[Int(b.end)]
             if a >= 0 && c >= 0 { adjacency[Int(a)].append(c); adjacency[Int(c)].append(a) }
         }
-        var matching = MaximumMatching(adjacency: adjacency)
-        _ = matching.solve()
+        let mate = matchRequired(adjacency, optional: members.map { optional[Int($0)] })
         var unmatched: [Int] = []
-        for (l, i) in members.enumerated() where matching.mate[l] < 0 && !optional[Int(i)] { unmatched.append(Int(i)) }
+        for (l, i) in members.enumerated() where mate[l] < 0 && !optional[Int(i)] { unmatched.append(Int(i)) }
         if !unmatched.isEmpty {
             throw MoleculeError(.kekulize, "can't kekulize mol; unkekulized atoms: "
                 + unmatched.map(String.init).joined(separator: " "))
         }
         for k in 0 ..< mol.bondCount where makeSingle[k] { mol.bonds[k].order = .single }
         for (l, i) in members.enumerated() {
-            let m = Int(matching.mate[l])
+            let m = Int(mate[l])
             guard m > l else { continue }
             if let b = mol.bond(between: Int(i), Int(members[m])) { mol.bonds[b].order = .double }
         }
@@ -102,5 +109,30 @@ enum Kekulizer {
                 try Valence.updateCache(&mol, i, strict: false)
             }
         }
+    }
+
+    /// A matching that covers every required vertex, optional (dummy) vertices used only where needed — RDKit
+    /// tries all dummies as double-bond candidates, then switches subsets of them off. Exact for up to 12
+    /// optional vertices (subsets by decreasing size); beyond that, required vertices simply augment first.
+    static func matchRequired(_ adjacency: [[Int32]], optional: [Bool]) -> [Int32] {
+        let optionalIndices = optional.indices.filter { optional[$0] }
+        if optionalIndices.isEmpty || optionalIndices.count > 12 {
+            var m = MaximumMatching(adjacency: adjacency)
+            _ = m.solve(required: optional.map { !$0 })
+            return m.mate
+        }
+        let k = optionalIndices.count
+        let subsets = (0 ..< (1 << k)).sorted { ($0.nonzeroBitCount, $1) > ($1.nonzeroBitCount, $0) }
+        var fallback: [Int32] = []
+        for mask in subsets {
+            var active = [Bool](repeating: true, count: adjacency.count)
+            for (b, v) in optionalIndices.enumerated() where mask & (1 << b) == 0 { active[v] = false }
+            let restricted = adjacency.enumerated().map { v, nbs in active[v] ? nbs.filter { active[Int($0)] } : [] }
+            var m = MaximumMatching(adjacency: restricted)
+            let matched = m.solve()
+            if fallback.isEmpty { fallback = m.mate }
+            if matched == active.filter({ $0 }).count { return m.mate }
+        }
+        return fallback
     }
 }

@@ -18,17 +18,20 @@ struct MaximumMatching {
         used = [Bool](repeating: false, count: n); blossom = used; lcaMark = used
     }
 
-    /// Computes a maximum matching; returns the number of matched vertices.
-    mutating func solve() -> Int {
+    /// Computes a maximum matching; returns the number of matched vertices. With `required`, only required
+    /// vertices start augmenting paths and the greedy start pairs required vertices only, so optional vertices
+    /// are used just to cover required ones (augmenting never unmatches a vertex).
+    mutating func solve(required: [Bool]? = nil) -> Int {
         let n = adjacency.count
+        let isRequired: (Int) -> Bool = { required?[$0] ?? true }
         // Greedy start: vertices with fewest options first.
         let order = (0 ..< n).sorted { (adjacency[$0].count, $0) < (adjacency[$1].count, $1) }
-        for v in order where mate[v] < 0 {
-            for w in adjacency[v] where mate[Int(w)] < 0 {
+        for v in order where mate[v] < 0 && isRequired(v) {
+            for w in adjacency[v] where mate[Int(w)] < 0 && isRequired(Int(w)) {
                 mate[v] = w; mate[Int(w)] = Int32(v); break
             }
         }
-        for v in 0 ..< n where mate[v] < 0 && !adjacency[v].isEmpty {
+        for v in 0 ..< n where mate[v] < 0 && !adjacency[v].isEmpty && isRequired(v) {
             var u = findAugmentingPath(from: v)
             while u >= 0 {
                 let pv = parent[Int(u)], ppv = mate[Int(pv)]

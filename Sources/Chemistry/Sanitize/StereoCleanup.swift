@@ -13,11 +13,13 @@ enum StereoCleanup {
     static func run(_ mol: inout Molecule) throws {
         guard mol.atoms.contains(where: { $0.chirality == .anticlockwise || $0.chirality == .clockwise }) else { return }
         // RDKit `cleanupChirality` (sanitization): tags on atoms that are not sp3 are dropped, H untouched.
+        let conjugated = Conjugation.conjugatedBonds(mol)
         for i in 0 ..< mol.atomCount where (mol.atoms[i].chirality == .anticlockwise || mol.atoms[i].chirality == .clockwise)
-            && !isSP3(mol, i) {
+            && !isSP3(mol, i, conjugated) {
             mol.atoms[i].chirality = .none
         }
         var classes = CanonicalRanking.symmetryClasses(mol)
+        let conj = Conjugation.conjugatedBonds(mol)
         // Stereocentres are assigned in rounds: once a centre has a label (its handedness relative to its
         // neighbours' classes), the labels refine the classes, which can make further centres legal (e.g. the
         // pseudo-asymmetric C3 of tropanes, whose two ring branches differ only by the bridgeheads' labels).
@@ -28,7 +30,7 @@ enum StereoCleanup {
         while true {
             var changed = false
             for i in 0 ..< mol.atomCount where !assigned[i] && (mol.atoms[i].chirality == .anticlockwise || mol.atoms[i].chirality == .clockwise) {
-                (legal[i], dupes[i]) = potentialCenter(mol, i, classes)
+                (legal[i], dupes[i]) = potentialCenter(mol, i, classes, conj)
                 if legal[i] && !dupes[i] {
                     assigned[i] = true
                     label[i] = handedness(mol, i, classes) ? 2 : 1
@@ -91,14 +93,13 @@ enum StereoCleanup {
     }
 
     /// RDKit `setHybridization` reduced to "is it SP3?" for a tetrahedral-tagged atom.
-    static func isSP3(_ mol: Molecule, _ i: Int) -> Bool {
+    static func isSP3(_ mol: Molecule, _ i: Int, _ conjugated: [Bool]) -> Bool {
         let a = mol.atoms[i]
         let totalDegree = mol.degree(of: i) + a.totalHydrogens
         if totalDegree == 4 { return true }
         let z = Int(a.atomicNumber)
         if z == 0 { return false }
         var norbs = totalDegree
-        var lonePairs = 0
         if z < 89 {
             var deg = totalDegree
             for nb in mol.neighbors(of: i) {
@@ -114,27 +115,18 @@ enum StereoCleanup {
                 let free = nouter - (totalValence + chg)
                 if totalValence + nouter - chg < 8 {
                     let rad = Int(a.radicalElectrons)
-                    lonePairs = (free - rad) / 2
-                    norbs = deg + lonePairs + rad
+                    norbs = deg + (free - rad) / 2 + rad
                 } else {
-                    lonePairs = free / 2
-                    norbs = deg + lonePairs
+                    norbs = deg + free / 2
                 }
             }
         }
         guard norbs == 4 else { return false }
-        if totalDegree > 3 || lonePairs <= 0 { return true }
-        // Conjugation (approximate): a lone pair next to a neighbour carrying a multiple or aromatic bond.
-        for nb in mol.neighbors(of: i) {
-            let w = Int(nb.atom)
-            if mol.neighbors(of: w).contains(where: { let o = mol.bonds[Int($0.bond)].order; return o == .double || o == .triple || o == .aromatic }) {
-                return false
-            }
-        }
-        return true
+        if totalDegree > 3 { return true }
+        return !mol.neighbors(of: i).contains { conjugated[Int($0.bond)] }
     }
 
-    static func potentialCenter(_ mol: Molecule, _ i: Int, _ classes: [UInt64]) -> (legal: Bool, dupes: Bool) {
+    static func potentialCenter(_ mol: Molecule, _ i: Int, _ classes: [UInt64], _ conjugated: [Bool]) -> (legal: Bool, dupes: Bool) {
         let a = mol.atoms[i]
         let z = a.atomicNumber
         var nz = 0
@@ -153,8 +145,9 @@ enum StereoCleanup {
             } else {
                 legal = false
                 if z == 7 {
-                    let multiple = mol.neighbors(of: i).contains { mol.bonds[Int($0.bond)].order != .single }
-                    if !multiple && !a.isAromatic && mol.rings.isAtom(i, inRingOfSize: 3) { legal = true }
+                    let hasConjugated = mol.neighbors(of: i).contains { conjugated[Int($0.bond)] }
+                    if isSP3(mol, i, conjugated) && !hasConjugated
+                        && (mol.rings.isAtom(i, inRingOfSize: 3) || isBridgehead(mol, i)) { legal = true }
                 } else if z == 15 || z == 33 {
                     legal = true
                 } else if z == 16 || z == 34 {

@@ -92,8 +92,9 @@ public struct SmilesParser {
                     for b in bonds where (b.begin == open.atom && b.end == prev) || (b.begin == prev && b.end == open.atom) {
                         throw error("ring closure \(label) duplicates an existing bond")
                     }
-                    let spec = open.bond.written ? open.bond : pending
-                    addBond(open.atom, prev, spec)
+                    // A bond symbol belongs to the atom it is written after: `X->1` at the opening means X→partner,
+                    // `Y<-1` at the closing means partner→Y (matters for dative bonds only).
+                    if open.bond.written { addBond(open.atom, prev, open.bond) } else { addBond(prev, open.atom, pending) }
                     chiralOrder[prev]?.append(open.atom)
                     if let k = chiralOrder[open.atom]?.firstIndex(of: Int32(-2 - label)) { chiralOrder[open.atom]![k] = prev }
                 } else {

@@ -68,7 +68,7 @@ public enum SmilesWriter {
                     for b in closesHere[v] {
                         let bond = mol.bonds[Int(b)]
                         let d = digitOfBond[Int(b)] ?? 1
-                        out += bondText(mol, bond, from: Int(bond.other(a)), to: v) + digitText(d)
+                        out += bondText(mol, bond, from: v, to: Int(bond.other(a))) + digitText(d)
                         toFree.append(d)
                     }
                     for b in opensHere[v] {
