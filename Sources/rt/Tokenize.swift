@@ -75,7 +75,6 @@ struct Tokenize: ParsableCommand {
         let output = StandardOutputBuffer()
         var scratch = RawTokens()
         var idBuffer: [Int32] = []
-        var tokenBuffer: [UInt8] = []
         var lines = 0
         var failures: [(line: Int, reason: String)] = []
         while try source.withNextLine({ (original: UnsafeBufferPointer<UInt8>) -> Void in
@@ -109,11 +108,12 @@ struct Tokenize: ParsableCommand {
                         output.append(idBuffer.map { encoder.vocabulary.tokens[Int($0)] }.joined(separator: " "))
                     }
                 } else if format == .json {
-                    tokenBuffer.removeAll(keepingCapacity: true)
-                    try tokenizer.appendTokens(of: line, to: &tokenBuffer, scratch: &scratch, specialTokens: special)
-                    let tokens = tokenBuffer.isEmpty ? [] : String(decoding: tokenBuffer, as: UTF8.self)
-                        .split(separator: " ", omittingEmptySubsequences: false).map { jsonString(String($0)) }
-                    output.append("{\"line\":\(lines),\"tokens\":[\(tokens.joined(separator: ","))]}")
+                    var tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
+                    if special {
+                        if tokens.count % 2 == 1 { tokens.append(SpecialToken.pad.text) }
+                        tokens = [SpecialToken.classifier.text] + tokens + [SpecialToken.separator.text]
+                    }
+                    output.append("{\"line\":\(lines),\"tokens\":[\(tokens.map(jsonString).joined(separator: ","))]}")
                 } else {
                     try tokenizer.appendTokens(of: line, to: &output.bytes, scratch: &scratch, specialTokens: special)
                 }

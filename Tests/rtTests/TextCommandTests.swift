@@ -71,6 +71,9 @@ final class TextCommandTests: XCTestCase {
             {"line":2,"error":"column 6: the value of <qed> is not a number: 'x'"}
 
             """)
+        let spaces = try RTCommand.run(["tokenize", "--format", "json", "--faithful", "--language", "aas", "--special"],
+                                       stdin: "A B\n")
+        XCTAssertEqual(spaces.stdout, "{\"line\":1,\"tokens\":[\"[CLS]\",\"A\",\" \",\"B\",\"[PAD]\",\"[SEP]\"]}\n")
         let withIDs = try RTCommand.run(
             ["tokenize", "--format", "json", "--vocab", Self.smallMolecules, "--language", "selfies"],
             stdin: "<qed>0.5|[C]\n")
