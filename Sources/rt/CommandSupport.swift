@@ -10,29 +10,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Opening inputs given on the command line.
 enum InputFiles {
-    /// The lines of a file, or of standard input for `-` or no path.
-    ///
-    /// The whole file is read into memory for now; streaming (and gzip) comes with `Compression.LineReader`.
+    /// The lines of a file (plain or gzip, streamed), or of standard input for `-` or no path.
     static func lines(_ path: String?) throws -> LineSource {
-        let path = path ?? "-"
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw CommandFailure("\(path): no such file")
-            }
-            guard !isDirectory.boolValue else { throw CommandFailure("\(path): is a directory") }
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure("\(path): cannot read the file")
-            }
-            data = contents
+        do {
+            return try LineSources.open(path ?? "-")
+        } catch {
+            throw CommandFailure("\(error)")
         }
-        if data.starts(with: [0x1F, 0x8B]) {
-            throw CommandFailure("\(path): gzip-compressed input is not supported yet (decompress it first)")
-        }
-        return MemoryLineSource(bytes: [UInt8](data), name: path == "-" ? "<stdin>" : path)
     }
 }
 

@@ -1,9 +1,10 @@
+import Compression
 import Foundation
 
 /// A stream of text lines read one at a time, so that files of millions of lines are never held whole.
 ///
-/// The shape is that of `Compression.LineReader` (plain or gzip files, standard input), which conforms; tests
-/// use `MemoryLineSource`.
+/// `Compression.LineReader` (plain or gzip files, standard input) conforms; `LineSources.open` opens one.
+/// Tests use `MemoryLineSource`.
 public protocol LineSource: AnyObject {
     /// A name for error messages, usually the file path.
     var name: String { get }
@@ -42,6 +43,23 @@ public final class MemoryLineSource: LineSource {
             position = end + 1
             lineNumber += 1
             return try body(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
+        }
+    }
+}
+
+extension Compression.LineReader: LineSource {}
+
+/// Opening line sources by path.
+public enum LineSources {
+    /// The lines of a file, streamed; gzip files (recognised by their magic number, not their name) are
+    /// decompressed on the fly. `-` reads standard input.
+    /// - Throws: `DatasetError` naming the path if it cannot be opened. Errors while reading (a damaged gzip
+    ///   stream …) surface as `CompressionError` from `withNextLine`, naming the file.
+    public static func open(_ path: String) throws -> LineSource {
+        do {
+            return try Compression.LineReader(path: path)
+        } catch let error as CompressionError {
+            throw DatasetError(error.description)
         }
     }
 }
