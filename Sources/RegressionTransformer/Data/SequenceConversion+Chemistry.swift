@@ -20,6 +20,36 @@ extension SequenceConversion {
         return try sides.map { try smilesToSELFIES.convert($0) }.joined(separator: ">>")
     }
 
+    /// SELFIES → SMILES with selfies 1.0.4's decoder (the original's `to_readable`), e.g. for generated
+    /// sequences. The SMILES is not checked for validity: that is the evaluation's question.
+    public static let selfiesToSMILES = SequenceConversion(name: "SELFIES → SMILES") { selfies in
+        try SelfiesDecoder.decode(selfies)
+    }
+
+    /// Reaction SELFIES → reaction SMILES, side by side of `>>`; `<tag>` entity separators (GT4SD's `<energy>`)
+    /// are read as `.`, and empty molecules are dropped, as GT4SD's `to_readable` does.
+    public static let reactionSELFIESToSMILES = SequenceConversion(name: "reaction SELFIES → SMILES") { reaction in
+        let sides = reaction.components(separatedBy: ">>")
+        guard sides.count == 2 else {
+            throw MoleculeError(.selfies, "a reaction needs exactly one '>>' (precursors>>products)")
+        }
+        return try sides.map { side -> String in
+            let plain = side.replacingOccurrences(of: #"<\w+>"#, with: ".", options: .regularExpression)
+            return try plain.split(separator: ".").map { try SelfiesDecoder.decode(String($0)) }
+                .filter { !$0.isEmpty }.joined(separator: ".")
+        }.joined(separator: ">>")
+    }
+
+    /// The conversion from `language` to SMILES (the original's `to_readable`): nil where the sequence is
+    /// already SMILES or is not a molecule (`aas`).
+    public static func toSMILES(from language: SequenceLanguage) -> SequenceConversion? {
+        switch language {
+        case .selfies: return selfiesToSMILES
+        case .reactionSELFIES: return reactionSELFIESToSMILES
+        case .smiles, .reactionSMILES, .aminoAcids: return nil
+        }
+    }
+
     /// The conversion from SMILES to `language`: nil when SMILES is used as it is (`smiles`,
     /// `reaction_smiles`) or cannot be converted (`aas`).
     public static func fromSMILES(to language: SequenceLanguage) -> SequenceConversion? {

@@ -15,6 +15,15 @@ final class SELFIESConversionTests: XCTestCase {
         XCTAssertEqual(SequenceConversion.fromSMILES(to: .selfies)?.name, "SMILES → SELFIES")
     }
 
+    func testReadableSMILESFromSELFIES() throws {
+        XCTAssertEqual(try SequenceConversion.selfiesToSMILES.convert("[C][=C][F]"), "C=CF")
+        XCTAssertEqual(try SequenceConversion.reactionSELFIESToSMILES.convert("[C][C].[O]>>[C][C][O]"), "CC.O>>CCO")
+        XCTAssertEqual(try SequenceConversion.reactionSELFIESToSMILES.convert("[C][C]<energy>[O]>>[C][C][O]"), "CC.O>>CCO")
+        XCTAssertThrowsError(try SequenceConversion.reactionSELFIESToSMILES.convert("[C][C]"))
+        XCTAssertNil(SequenceConversion.toSMILES(from: .smiles))
+        XCTAssertEqual(SequenceConversion.toSMILES(from: .selfies)?.name, "SELFIES → SMILES")
+    }
+
     /// The original's README trains a SELFIES vocabulary on SMILES data (every atom [UNK], spec §9.3); converted,
     /// the 999 ChEMBL molecules give exactly the ids of their selfies 1.0.4 strings.
     func testChEMBLSMILESConvertedForTheShippedSELFIESVocabulary() throws {
