@@ -77,13 +77,18 @@ final class GemmTests: XCTestCase {
         }
     }
 
-    /// Larger shapes exercise several row blocks, column panels, depth blocks and both threads.
+    /// Larger shapes exercise several row blocks, column panels, depth and column blocks, and both threads.
     func testMultiBlockShapes() {
         for backend in backends {
             check(backend, transA: false, transB: false, m: 301, n: 97, k: 530)
             check(backend, transA: true, transB: false, m: 64, n: 200, k: 700)
             check(backend, transA: false, transB: true, m: 290, n: 35, k: 64, beta: 1)
             check(backend, transA: true, transB: true, m: 150, n: 150, k: 150, threads: 1)
+            // Several depth blocks (kc = 1024) and several column blocks (nc = 2048 at that depth).
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                check(backend, transA: ta, transB: tb, m: 13, n: 35, k: 1100, beta: 0.5)
+            }
+            check(backend, transA: false, transB: true, m: 7, n: 2100, k: 1030)
         }
     }
 
