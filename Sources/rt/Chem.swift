@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chemistry
+import Foundation
 
 /// `rt chem …` — molecule utilities (thin: every verb is `LineConversion` from the Chemistry library).
 struct Chem: ParsableCommand {
@@ -16,7 +17,16 @@ struct ChemInput: ParsableArguments {
 
     @Flag(help: "Do not print the summary line to stderr.")
     var quiet = false
+
+    @Option(help: "Output format: text (the result or 'error: <class>: <reason>'), csv (input,result,error_class,error) or json (one object per line).")
+    var format: OutputFormat = .text
 }
+
+/// CSV field quoting (RFC 4180).
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
 
 /// Runs one conversion over every input line: exactly one output line per input line, in order.
 func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
@@ -24,13 +34,19 @@ func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
     do { reader = try LineReader(path: options.input) } catch { throw ValidationError("\(error)") }
     var out = OutputBuffer()
     var total = 0, failed = 0
+    if options.format == .csv { out.writeLine("input,result,error_class,error") }
     while let line = reader.next() {
         total += 1
-        switch conversion.apply(Substring(line)) {
-        case .success(let s): out.writeLine(s)
-        case .failure(let e):
-            failed += 1
-            out.writeLine("error: \(e)")
+        let result = conversion.apply(Substring(line))
+        if case .failure = result { failed += 1 }
+        switch (options.format, result) {
+        case (.text, .success(let s)): out.writeLine(s)
+        case (.text, .failure(let e)): out.writeLine("error: \(e)")
+        case (.csv, .success(let s)): out.writeLine("\(csvField(line)),\(csvField(s)),,")
+        case (.csv, .failure(let e)): out.writeLine("\(csvField(line)),,\(e.kind.rawValue),\(csvField(e.message))")
+        case (.json, .success(let s)): out.writeLine("{\"input\":\(jsonString(line)),\"result\":\(jsonString(s))}")
+        case (.json, .failure(let e)):
+            out.writeLine("{\"input\":\(jsonString(line)),\"error_class\":\"\(e.kind.rawValue)\",\"error\":\(jsonString(e.message))}")
         }
     }
     out.flush()

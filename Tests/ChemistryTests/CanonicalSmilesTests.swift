@@ -37,34 +37,46 @@ final class CanonicalSmilesTests: XCTestCase {
 
     func checkSet(_ name: String, randomOrders: Int = 10) throws {
         let file = try GoldenFile(name)
-        var rng = SplitMix64(state: 42)
-        var ours = Set<String>(), theirs = Set<String>()
-        var failures: [String] = []
-        for row in file.rows where row["valid"] == "1" && Self.knownResiduals["\(name)#\(row["idx"] ?? "")"] == nil {
-            let input = row["input"] ?? ""
-            let mol = try Molecule(smiles: input)
-            let can = mol.canonicalSmiles
-            ours.insert(can)
-            theirs.insert(row["can_smiles_nostereo"] ?? "")
-            var variants = [can, row["can_smiles"] ?? "", row["can_smiles_nostereo"] ?? ""]
-            variants += (row["random_smiles"] ?? "").split(separator: " ").map(String.init)
-            for _ in 0 ..< randomOrders {
-                let ranks = (0 ..< Int32(mol.atomCount)).shuffled(using: &rng)
-                variants.append(SmilesWriter.smiles(mol, ranks: ranks))
+        let rows = file.rows.filter { $0["valid"] == "1" && Self.knownResiduals["\(name)#\($0["idx"] ?? "")"] == nil }
+        // Rows are independent: spread them over the cores (each row has its own seeded generator).
+        let chunks = 8
+        var results = [(ours: [String], failures: [String])](repeating: ([], []), count: chunks)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var ours: [String] = [], failures: [String] = []
+            for r in stride(from: c, to: rows.count, by: chunks) {
+                let row = rows[r]
+                let input = row["input"] ?? ""
+                guard let mol = try? Molecule(smiles: input) else { failures.append("\(name) \(input): does not parse"); continue }
+                let can = mol.canonicalSmiles
+                ours.append(can)
+                var rng = SplitMix64(state: UInt64(r) &* 0x9E37_79B9 &+ 42)
+                var variants = [can, row["can_smiles"] ?? "", row["can_smiles_nostereo"] ?? ""]
+                variants += (row["random_smiles"] ?? "").split(separator: " ").map(String.init)
+                for _ in 0 ..< randomOrders {
+                    let ranks = (0 ..< Int32(mol.atomCount)).shuffled(using: &rng)
+                    variants.append(SmilesWriter.smiles(mol, ranks: ranks))
+                }
+                for v in variants where !v.isEmpty {
+                    let c = Self.canonical(v)
+                    if c != can && failures.count < 10 {
+                        failures.append("\(name)#\(row["idx"]!) \(input): \(v) → \(c ?? "invalid") ≠ \(can)")
+                    }
+                }
             }
-            for v in variants where !v.isEmpty {
-                let c = Self.canonical(v)
-                if c != can && failures.count < 10 { failures.append("\(name)#\(row["idx"]!) \(input): \(v) → \(c ?? "invalid") ≠ \(can)") }
-            }
+            lock.lock(); results[c] = (ours, failures); lock.unlock()
         }
-        XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
+        let ours = Set(results.flatMap(\.ours))
+        let theirs = Set(rows.map { $0["can_smiles_nostereo"] ?? "" })
+        let failures = results.flatMap(\.failures)
+        XCTAssertTrue(failures.isEmpty, failures.prefix(10).joined(separator: "\n"))
         XCTAssertEqual(ours.count, theirs.count - (Self.knownMerges[name] ?? 0), "\(name): distinct canonical SMILES, ours vs RDKit")
         if ProcessInfo.processInfo.environment["RT_CHEM_REPORT"] != nil {
-            print("== \(name): distinct canonical ours \(ours.count), RDKit \(theirs.count)")
+            print("== \(name): distinct canonical ours \(ours.count), RDKit \(theirs.count), \(rows.count) molecules × \(randomOrders) random orders")
         }
     }
 
-    func testEdgeCasesAndRTExamples() throws {
+    func testCuratedSets() throws {
         for name in GoldenFile.curated { try checkSet(name) }
     }
 

@@ -18,7 +18,10 @@ final class RobustnessTests: XCTestCase {
                       String(repeating: "C", count: 2000), String(repeating: "c1", count: 300),
                       "C12345678C12345678", String(repeating: "[C]", count: 5000) + String(repeating: "[Branch1_1][C]", count: 500),
                       String(repeating: "c1ccc2ccccc2c1", count: 50), "[" + String(repeating: "9", count: 50) + "C]",
-                      "C%(99999999)CC", "[C+99999]", "[CH99]"]
+                      "C%(99999999)CC", "[C+99999]", "[CH99]",
+                      // deep recursion in the SELFIES code paths (rejected past 1,000 levels, never a stack overflow)
+                      String(repeating: "c", count: 20000), String(repeating: "C(", count: 20000),
+                      String(repeating: "[C][Branch1_1]", count: 20000)]
         for s in inputs {
             _ = try? Molecule(smiles: s).canonicalSmiles
             _ = try? SelfiesEncoder.encode(s)

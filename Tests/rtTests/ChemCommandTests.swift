@@ -40,4 +40,13 @@ final class ChemCommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("cannot open"), r.stderr)
     }
+
+    func testCSVAndJSONFormats() throws {
+        let csv = try RTCommand.run(["chem", "canonical", "--format", "csv", "--quiet"], stdin: "OCC\nC1CC\nC,C\n")
+        XCTAssertEqual(lines(csv), ["input,result,error_class,error", "OCC,CCO,,", "C1CC,,parse,unclosed ring 1",
+                                    "\"C,C\",,parse,\"unexpected character ',' at position 2\""])
+        let json = try RTCommand.run(["chem", "validate", "--format", "json", "--quiet"], stdin: "CCO\nC1CC\n")
+        XCTAssertEqual(lines(json), ["{\"input\":\"CCO\",\"result\":\"valid\"}",
+                                     "{\"input\":\"C1CC\",\"error_class\":\"parse\",\"error\":\"unclosed ring 1\"}"])
+    }
 }

@@ -76,12 +76,13 @@ enum Aromaticity {
     static func applyHuckelToFused(_ mol: inout Molecule, system: [Int], atomRings: [[Int32]], bondRings: [[Int32]],
                                    neighbors: [[Int]], donor: [Donor]) {
         let nrings = system.count
-        var ringBonds = Set<Int32>()
-        for r in system { ringBonds.formUnion(bondRings[r]) }
-        var doneBonds = Set<Int32>()
+        var inSystem = [Bool](repeating: false, count: mol.bondCount)
+        var ringBondCount = 0
+        for r in system { for b in bondRings[r] where !inSystem[Int(b)] { inSystem[Int(b)] = true; ringBondCount += 1 } }
+        var doneBonds = DoneBonds(count: mol.bondCount)
         var atomCount = [UInt8](repeating: 0, count: mol.atomCount)
         var size = 1
-        while size <= min(nrings, 6) && doneBonds.count < ringBonds.count {
+        while size <= min(nrings, 6) && doneBonds.count < ringBondCount {
             if size == 3 && nrings > 300 { break }
             var comb = Array(0 ..< size)
             while true {
@@ -140,7 +141,15 @@ enum Aromaticity {
         return reached.count == chosen.count
     }
 
-    static func markAromatic(_ mol: inout Molecule, _ chosen: [Int], _ bondRings: [[Int32]], _ doneBonds: inout Set<Int32>) {
+    /// Bonds already marked aromatic in the current fused system.
+    struct DoneBonds {
+        var seen: [Bool]
+        var count = 0
+        init(count n: Int) { seen = [Bool](repeating: false, count: n) }
+        mutating func insert(_ b: Int32) { if !seen[Int(b)] { seen[Int(b)] = true; count += 1 } }
+    }
+
+    static func markAromatic(_ mol: inout Molecule, _ chosen: [Int], _ bondRings: [[Int32]], _ doneBonds: inout DoneBonds) {
         var counts: [Int32: Int] = [:]
         for r in chosen { for b in bondRings[r] { counts[b, default: 0] += 1 } }
         for (b, c) in counts where c == 1 {

@@ -40,8 +40,10 @@ enum RingFinder {
         }
         var found: [(atoms: [Int32], bonds: [Int32])] = []
         var budget = stepBudget
+        var scratch = Scratch(atoms: n, bonds: m)
         for members in systems {
-            if !relevantCycles(mol, members: members, isRingBond: info.isRingBond, budget: &budget, into: &found) {
+            if !relevantCycles(mol, members: members, isRingBond: info.isRingBond, budget: &budget, scratch: &scratch,
+                               into: &found) {
                 info.truncated = true
             }
         }
@@ -122,24 +124,35 @@ enum RingFinder {
     }
 
     /// Appends the relevant cycles of one ring system to `found`; false if the step budget ran out.
+    /// Global-index → local-index maps reused across ring systems (reset after each use).
+    struct Scratch {
+        var toLocal: [Int32]
+        var edgeIndex: [Int32]
+        init(atoms: Int, bonds: Int) {
+            toLocal = [Int32](repeating: -1, count: atoms)
+            edgeIndex = [Int32](repeating: -1, count: bonds)
+        }
+    }
+
     static func relevantCycles(_ mol: Molecule, members: [Int32], isRingBond: [Bool], budget: inout Int,
-                               into found: inout [(atoms: [Int32], bonds: [Int32])]) -> Bool {
+                               scratch: inout Scratch, into found: inout [(atoms: [Int32], bonds: [Int32])]) -> Bool {
         let v = members.count
         // Local indexing: atoms sorted so that cycles are enumerated from their smallest local index.
         let local = members.sorted()
-        var toLocal: [Int32: Int32] = [:]
-        for (i, a) in local.enumerated() { toLocal[a] = Int32(i) }
-        var edgeIndex: [Int32: Int32] = [:]  // global bond -> local edge
+        for (i, a) in local.enumerated() { scratch.toLocal[Int(a)] = Int32(i) }
         var edges: [Int32] = []
+        defer {
+            for a in local { scratch.toLocal[Int(a)] = -1 }
+            for b in edges { scratch.edgeIndex[Int(b)] = -1 }
+        }
         var adjStart = [Int32](repeating: 0, count: v + 1)
         var adj: [(w: Int32, e: Int32)] = []
         for (i, a) in local.enumerated() {
             for nb in mol.neighbors(of: Int(a)) where isRingBond[Int(nb.bond)] {
-                guard let w = toLocal[nb.atom] else { continue }
-                let e: Int32
-                if let known = edgeIndex[nb.bond] { e = known } else {
-                    e = Int32(edges.count); edgeIndex[nb.bond] = e; edges.append(nb.bond)
-                }
+                let w = scratch.toLocal[Int(nb.atom)]
+                guard w >= 0 else { continue }
+                var e = scratch.edgeIndex[Int(nb.bond)]
+                if e < 0 { e = Int32(edges.count); scratch.edgeIndex[Int(nb.bond)] = e; edges.append(nb.bond) }
                 adj.append((w, e))
             }
             adjStart[i + 1] = Int32(adj.count)
@@ -171,12 +184,16 @@ enum RingFinder {
         var path: [Int32] = []
         var pathEdges: [Int32] = []
         var queue: [Int32] = []
+        var iter: [Int32] = []
         var ok = true
-        var length = 3
-        while basis.rank < rank && length <= v {
+        var systemFound: [(atoms: [Int32], bonds: [Int32])] = []
+        // Enumerate all cycles up to `limit` atoms at once; if they do not span the cycle space, double the limit.
+        var limit = min(8, v)
+        while true {
+            basis = GF2Basis(words: words)
+            systemFound.removeAll()
             var cycles: [(atoms: [Int32], edges: [Int32], bits: [UInt64])] = []
             for s in 0 ..< v {
-                // BFS distances from s over local atoms >= s.
                 for i in s ..< v { dist[i] = .max }
                 dist[s] = 0
                 queue.removeAll(keepingCapacity: true)
@@ -189,9 +206,10 @@ enum RingFinder {
                         if w >= s && dist[w] == .max { dist[w] = dist[x] + 1; queue.append(Int32(w)) }
                     }
                 }
-                // Depth-first enumeration of cycles of exactly `length` atoms starting at s.
-                path = [Int32(s)]; pathEdges = []; onPath[s] = true
-                var iter: [Int32] = [adjStart[s]]
+                path.removeAll(keepingCapacity: true); path.append(Int32(s))
+                pathEdges.removeAll(keepingCapacity: true)
+                iter.removeAll(keepingCapacity: true); iter.append(adjStart[s])
+                onPath[s] = true
                 while !iter.isEmpty {
                     budget -= 1
                     if budget < 0 { ok = false; break }
@@ -199,7 +217,8 @@ enum RingFinder {
                     let x = Int(path[depth])
                     let k = Int(iter[depth])
                     if k >= Int(adjStart[x + 1]) {
-                        iter.removeLast(); onPath[x] = x == s ? false : false
+                        iter.removeLast()
+                        onPath[x] = false
                         path.removeLast()
                         if !pathEdges.isEmpty { pathEdges.removeLast() }
                         continue
@@ -207,7 +226,7 @@ enum RingFinder {
                     iter[depth] += 1
                     let w = Int(adj[k].w), edge = adj[k].e
                     if w == s {
-                        if path.count == length && length >= 3 && path[1] < path[depth] {
+                        if path.count >= 3 && path[1] < path[depth] {
                             var bits = [UInt64](repeating: 0, count: words)
                             var es = pathEdges; es.append(edge)
                             for q in es { bits[Int(q) >> 6] |= 1 << UInt64(q & 63) }
@@ -215,8 +234,8 @@ enum RingFinder {
                         }
                         continue
                     }
-                    if w < s || onPath[w] || path.count >= length { continue }
-                    if Int(dist[w]) > length - path.count { continue }
+                    if w < s || onPath[w] || path.count >= limit { continue }
+                    if Int(dist[w]) > limit - path.count { continue }
                     onPath[w] = true
                     path.append(Int32(w)); pathEdges.append(edge); iter.append(adjStart[w])
                 }
@@ -224,13 +243,22 @@ enum RingFinder {
                 if !ok { break }
             }
             if !ok { break }
-            // Relevant = independent of all strictly shorter cycles.
-            for c in cycles where !basis.reduces(c.bits) {
-                found.append((c.atoms.map { local[Int($0)] }, c.edges.map { edges[Int($0)] }))
+            // Relevant = independent of all strictly shorter cycles; lengths in increasing order.
+            cycles.sort { $0.atoms.count < $1.atoms.count }
+            var g = 0
+            while g < cycles.count && basis.rank < rank {
+                var h = g
+                while h < cycles.count && cycles[h].atoms.count == cycles[g].atoms.count { h += 1 }
+                for c in cycles[g ..< h] where !basis.reduces(c.bits) {
+                    systemFound.append((c.atoms.map { local[Int($0)] }, c.edges.map { edges[Int($0)] }))
+                }
+                for c in cycles[g ..< h] { basis.insert(c.bits) }
+                g = h
             }
-            for c in cycles { basis.insert(c.bits) }
-            length += 1
+            if basis.rank >= rank || limit >= v { break }
+            limit = min(2 * limit, v)
         }
+        found += systemFound
         if !ok {
             // Fallback: complete the cycle space with fundamental cycles of a BFS spanning tree.
             fillFundamentalCycles(adjStart: adjStart, adj: adj, v: v, edges: edges, local: local, words: words,

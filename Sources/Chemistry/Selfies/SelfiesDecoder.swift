@@ -84,7 +84,9 @@ public enum SelfiesDecoder {
     }
 
     static func derive(_ stream: inout Stream, state initial: Int, derived: inout [Derived], previous prev0: Int,
-                       branches: inout [Int: Int], branchOrder: inout [Int], rings: inout [(left: Int, right: Int, bond: String)]) throws {
+                       branches: inout [Int: Int], branchOrder: inout [Int], rings: inout [(left: Int, right: Int, bond: String)],
+                       depth: Int = 0) throws {
+        if depth > SelfiesKekulizer.depthLimit { throw MoleculeError(.selfies, "branches nested too deeply") }
         var state = initial
         var previous = prev0
         var symbol = try stream.next()
@@ -110,7 +112,7 @@ public enum SelfiesDecoder {
                     var branchStream = Stream(symbols: branchSymbols)
                     var start = derived.count
                     try derive(&branchStream, state: branchInit, derived: &derived, previous: previous,
-                               branches: &branches, branchOrder: &branchOrder, rings: &rings)
+                               branches: &branches, branchOrder: &branchOrder, rings: &rings, depth: depth + 1)
                     let end = derived.count - 1
                     while let next = branches[start] { start = next + 1 }
                     if start <= end {

@@ -98,7 +98,8 @@ public enum SelfiesEncoder {
 
     /// `_translate_smiles_derive`: appends the SELFIES of a (sub)chain, returns its symbol count.
     static func derive(_ toks: [Token], _ position: inout Int, _ rings: inout [Int: (bond: String, atom: Int)],
-                       _ counter: inout Int, into out: inout String) throws -> Int {
+                       _ counter: inout Int, into out: inout String, depth: Int = 0) throws -> Int {
+        if depth > SelfiesKekulizer.depthLimit { throw fail("branches nested too deeply") }
         var length = 0
         var previous = -1
         while position < toks.count {
@@ -118,7 +119,7 @@ public enum SelfiesEncoder {
             case .branch:
                 if t.symbol == ")" { return length }
                 var branch = ""
-                let branchLength = try derive(toks, &position, &rings, &counter, into: &branch)
+                let branchLength = try derive(toks, &position, &rings, &counter, into: &branch, depth: depth + 1)
                 guard branchLength >= 1 else { throw fail("empty branch") }
                 let n = SelfiesGrammar.symbols(for: branchLength - 1)
                 out += "[Branch\(n.count)_\(SelfiesGrammar.bondOrder(bond))]" + n.joined() + branch

@@ -11,6 +11,8 @@ enum SelfiesKekulizer {
     static let aromaticValence: [String: Int] = ["b": 3, "al": 3, "c": 4, "si": 4, "n": 5, "p": 5, "as": 5, "o": 6,
                                                  "s": 6, "se": 6, "te": 6]
     static let stepLimit = 200_000
+    /// Recursion limit of the search and of branch nesting (selfies, being Python, stops near 1,000 frames too).
+    static let depthLimit = 1_000
 
     struct Edge {
         var a: Int, b: Int
@@ -68,7 +70,8 @@ enum SelfiesKekulizer {
 
     /// `_build_molecular_graph`.
     static func build(_ g: inout Graph, _ toks: inout [SelfiesEncoder.Token], _ rings: inout [String: (atom: Int, token: Int)],
-                      previous prev0: Int, current cur0: Int) throws -> Int {
+                      previous prev0: Int, current cur0: Int, depth: Int = 0) throws -> Int {
+        if depth > depthLimit { throw fail("branches nested too deeply") }
         var previous = prev0, current = cur0
         while current + 1 < toks.count {
             current += 1
@@ -79,7 +82,7 @@ enum SelfiesKekulizer {
                 previous = current
             case .branch:
                 if t.symbol == "(" {
-                    current = try build(&g, &toks, &rings, previous: previous, current: current)
+                    current = try build(&g, &toks, &rings, previous: previous, current: current, depth: depth + 1)
                 } else {
                     return current
                 }
@@ -162,10 +165,14 @@ enum SelfiesKekulizer {
         var matchedNodes = Set<Int>()
         var matchedEdges = Set<Int>()
         var steps = 0
+        var depth = 0
 
         /// `dfs_assign_bonds`, literally.
         mutating func dfs(_ idx: Int) throws -> Bool {
             steps += 1
+            depth += 1
+            defer { depth -= 1 }
+            if depth > SelfiesKekulizer.depthLimit { throw SelfiesKekulizer.fail("kekulization search too deep") }
             if steps > SelfiesKekulizer.stepLimit { throw SelfiesKekulizer.fail("kekulization search too long") }
             if visited.contains(idx) { return true }
             let edges = g.edgesOf[idx] ?? []
