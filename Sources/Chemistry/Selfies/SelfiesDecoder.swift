@@ -24,14 +24,14 @@ public enum SelfiesDecoder {
     /// Symbols of one fragment, parsed lazily as selfies' generator does: a malformed tail is only an error if the
     /// derivation reaches it.
     struct Stream {
-        var chars: [Character] = []
+        var chars: [UInt8] = []
         var left = -1                // index of the next '[' in `chars`, or past the end
         var buffered: [String]? = nil  // a branch's pre-read symbols instead of `chars`
         var position = 0
 
         init(fragment: Substring) {
-            chars = Array(fragment)
-            left = chars.firstIndex(of: "[") ?? chars.count
+            chars = Array(fragment.utf8)
+            left = chars.firstIndex(of: UInt8(ascii: "[")) ?? chars.count
         }
         init(symbols: [String]) { buffered = symbols }
 
@@ -49,11 +49,11 @@ public enum SelfiesDecoder {
                 return ""
             }
             while left < chars.count {
-                guard chars[left] == "[" else { throw MoleculeError(.selfies, "misplaced or missing brackets") }
+                guard chars[left] == UInt8(ascii: "[") else { throw MoleculeError(.selfies, "misplaced or missing brackets") }
                 var right = left + 1
-                while right < chars.count && chars[right] != "]" { right += 1 }
+                while right < chars.count && chars[right] != UInt8(ascii: "]") { right += 1 }
                 guard right < chars.count else { throw MoleculeError(.selfies, "misplaced or missing brackets") }
-                let symbol = String(chars[left ... right])
+                let symbol = String(decoding: chars[left ... right], as: UTF8.self)
                 left = right + 1
                 if symbol != "[nop]" { return symbol }
             }
@@ -78,9 +78,9 @@ public enum SelfiesDecoder {
         return derived.map(\.symbol).joined()
     }
 
-    static func digit(_ c: Character?) throws -> Int {
-        guard let c, c.isASCII, let v = c.wholeNumberValue else { throw MoleculeError(.selfies, "bad branch or ring symbol") }
-        return v
+    static func digit(_ c: UInt8?) throws -> Int {
+        guard let c, SelfiesGrammar.isDigit(c) else { throw MoleculeError(.selfies, "bad branch or ring symbol") }
+        return Int(c - 48)
     }
 
     static func derive(_ stream: inout Stream, state initial: Int, derived: inout [Derived], previous prev0: Int,
@@ -93,7 +93,7 @@ public enum SelfiesDecoder {
         while !symbol.isEmpty && state >= 0 {
             var newState = state
             if symbol.contains("Branch") {
-                let chars = Array(symbol)
+                let chars = Array(symbol.utf8)
                 let type = try digit(chars.count >= 2 ? chars[chars.count - 2] : nil)
                 guard (1 ... 3).contains(type) else { throw MoleculeError(.selfies, "unknown branch symbol \(symbol)") }
                 var branchInit = -1
@@ -122,15 +122,15 @@ public enum SelfiesDecoder {
                 }
             } else if symbol.contains("Ring") {
                 if state != 0 {
-                    let chars = Array(symbol)
+                    let chars = Array(symbol.utf8)
                     let l = try digit(chars.count >= 2 ? chars[chars.count - 2] : nil)
                     var lengthSymbols: [String] = []
                     for _ in 0 ..< l { lengthSymbols.append(try stream.next()) }
                     let n = SelfiesGrammar.number(from: lengthSymbols)
                     var bond = ""
-                    if chars.count >= 5 && String(chars[1 ..< 5]) == "Expl" {
+                    if chars.count >= 5 && chars[1 ..< 5].elementsEqual("Expl".utf8) {
                         guard chars.count > 5 else { throw MoleculeError(.selfies, "malformed ring symbol") }
-                        bond = String(chars[5])
+                        bond = String(decoding: chars[5 ... 5], as: UTF8.self)
                     }
                     rings.append((max(0, previous - (n + 1)), previous, bond))
                 }
@@ -139,7 +139,7 @@ public enum SelfiesDecoder {
                 newState = next
                 if !atom.isEmpty {
                     derived.append(Derived(symbol: atom, capacity: next, previous: previous))
-                    if previous >= 0 { derived[previous].capacity -= SelfiesGrammar.bondOrder(first: atom.first) }
+                    if previous >= 0 { derived[previous].capacity -= SelfiesGrammar.bondOrder(first: atom.utf8.first) }
                     previous = derived.count - 1
                 }
             }
@@ -151,18 +151,25 @@ public enum SelfiesDecoder {
     /// `get_next_state`: the SMILES text of an atom symbol and the state after it.
     static func nextState(_ symbol: String, _ state: Int) throws -> (String, Int) {
         if symbol == "[epsilon]" { return ("", state == 0 ? 0 : -1) }
-        let chars = Array(symbol)
-        guard chars.count >= 2 else { throw MoleculeError(.selfies, "malformed symbol \(symbol)") }
+        let bytes = Array(symbol.utf8)
+        guard bytes.count >= 2 else { throw MoleculeError(.selfies, "malformed symbol \(symbol)") }
         var bond = ""
-        if "/\\=#".contains(chars[1]) { bond = String(chars[1]) }
+        switch bytes[1] {
+        case UInt8(ascii: "/"): bond = "/"
+        case UInt8(ascii: "\\"): bond = "\\"
+        case UInt8(ascii: "="): bond = "="
+        case UInt8(ascii: "#"): bond = "#"
+        default: break
+        }
         var bondNumber = SelfiesGrammar.bondOrder(bond)
-        let body: [Character]
+        let body: [UInt8]
+        let lo = 1 + bond.utf8.count
         if symbol.hasSuffix("expl]") {
-            let lo = 1 + bond.count, hi = chars.count - 5
-            body = ["["] + (lo < hi ? Array(chars[lo ..< hi]) : []) + ["]"]
+            let hi = bytes.count - 5
+            body = [UInt8(ascii: "[")] + (lo < hi ? Array(bytes[lo ..< hi]) : []) + [UInt8(ascii: "]")]
         } else {
-            let lo = 1 + bond.count, hi = chars.count - 1
-            body = lo < hi ? Array(chars[lo ..< hi]) : []
+            let hi = bytes.count - 1
+            body = lo < hi ? Array(bytes[lo ..< hi]) : []
         }
         let parsed: (element: String, hydrogens: Int, charge: Int)
         do { parsed = try SelfiesGrammar.parseAtom(body) } catch {
@@ -185,7 +192,7 @@ public enum SelfiesDecoder {
             let n = maxBonds - bondNumber
             next = n == 0 ? -1 : n
         }
-        return (bond + String(body), next)
+        return (bond + String(decoding: body, as: UTF8.self), next)
     }
 
     /// `_form_rings_bilocally`: resolves ring requests in order, then numbers ring bonds 1, 2, …, %10, ….

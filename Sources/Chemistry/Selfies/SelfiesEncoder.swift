@@ -18,73 +18,85 @@ public enum SelfiesEncoder {
     }
 
     public static func encode(_ smiles: String) throws -> String {
-        if smiles.contains("*") { throw MoleculeError(.selfies, "wildcard atom '*' not supported") }
-        var out: [String] = []
-        for fragment in smiles.split(separator: ".", omittingEmptySubsequences: false) {
-            out.append(try translate(Array(fragment)))
+        let bytes = Array(smiles.utf8)
+        if bytes.contains(UInt8(ascii: "*")) { throw MoleculeError(.selfies, "wildcard atom '*' not supported") }
+        var out = ""
+        var start = 0
+        for k in 0 ... bytes.count where k == bytes.count || bytes[k] == UInt8(ascii: ".") {
+            if start > 0 { out += "." }
+            out += try translate(Array(bytes[start ..< k]))
+            start = k + 1
         }
-        return out.joined(separator: ".")
+        return out
     }
 
     static func fail(_ message: String) -> MoleculeError { MoleculeError(.selfies, message) }
 
-    /// `_parse_smiles`.
-    static func tokens(_ s: [Character]) throws -> [Token] {
+    @inline(__always) static func text(_ b: ArraySlice<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+
+    /// `_parse_smiles` (ASCII semantics for letters and digits).
+    static func tokens(_ s: [UInt8]) throws -> [Token] {
         var out: [Token] = []
+        out.reserveCapacity(s.count)
         var i = 0
         while i < s.count {
             var bond = ""
-            if "-/\\=#:".contains(s[i]) {
-                bond = String(s[i])
+            switch s[i] {
+            case UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "="), UInt8(ascii: "#"), UInt8(ascii: ":"):
+                bond = text(s[i ... i])
                 i += 1
                 guard i < s.count else { throw fail("SMILES ends with a bond") }
+            default: break
             }
             let c = s[i]
-            if c.isLetter {
-                guard c.isASCII else { throw fail("unsupported character '\(c)'") }
-                if i + 1 < s.count && ((c == "B" && s[i + 1] == "r") || (c == "C" && s[i + 1] == "l")) {
-                    out.append(Token(bond: bond, symbol: String(s[i ... i + 1]), type: .atom))
+            if SelfiesGrammar.isAlpha(c) {
+                if i + 1 < s.count && ((c == UInt8(ascii: "B") && s[i + 1] == UInt8(ascii: "r"))
+                    || (c == UInt8(ascii: "C") && s[i + 1] == UInt8(ascii: "l"))) {
+                    out.append(Token(bond: bond, symbol: text(s[i ... i + 1]), type: .atom))
                     i += 2
                 } else {
-                    out.append(Token(bond: bond, symbol: String(c), type: .atom))
+                    out.append(Token(bond: bond, symbol: text(s[i ... i]), type: .atom))
                     i += 1
                 }
-            } else if c == "(" || c == ")" {
-                let next = i + 1 < s.count ? String(s[i + 1]) : ""
-                out.append(Token(bond: next, symbol: String(c), type: .branch))
+            } else if c == UInt8(ascii: "(") || c == UInt8(ascii: ")") {
+                let next = i + 1 < s.count ? text(s[(i + 1) ... (i + 1)]) : ""
+                out.append(Token(bond: next, symbol: text(s[i ... i]), type: .branch))
                 i += 1
-            } else if c == "[" {
-                guard let r = s[(i + 1)...].firstIndex(of: "]") else { throw fail("malformed SMILES, missing ']'") }
-                let symbol = Array(s[i ... r])
+            } else if c == UInt8(ascii: "[") {
+                guard let r = s[(i + 1)...].firstIndex(of: UInt8(ascii: "]")) else { throw fail("malformed SMILES, missing ']'") }
+                let symbol = s[i ... r]
                 i = r + 1
-                if let at = symbol.firstIndex(of: "@"), at + 1 < symbol.count, symbol[at + 1].isLetter, symbol[at + 1] != "H" {
-                    throw fail("chiral specification '\(String(symbol))' not supported")
+                if let at = symbol.firstIndex(of: UInt8(ascii: "@")), at + 1 < symbol.endIndex,
+                   SelfiesGrammar.isAlpha(symbol[at + 1]), symbol[at + 1] != UInt8(ascii: "H") {
+                    throw fail("chiral specification '\(text(symbol))' not supported")
                 }
-                out.append(Token(bond: bond, symbol: String(symbol), type: .atom))
-            } else if c.isASCII && c.isNumber {
-                out.append(Token(bond: bond, symbol: String(c), type: .ring))
+                out.append(Token(bond: bond, symbol: text(symbol), type: .atom))
+            } else if SelfiesGrammar.isDigit(c) {
+                out.append(Token(bond: bond, symbol: text(s[i ... i]), type: .ring))
                 i += 1
-            } else if c == "%" {
+            } else if c == UInt8(ascii: "%") {
                 let end = min(i + 3, s.count)
-                out.append(Token(bond: bond, symbol: String(s[(i + 1) ..< end]), type: .ring))
+                out.append(Token(bond: bond, symbol: text(s[min(i + 1, end) ..< end]), type: .ring))
                 i += 3
             } else {
-                throw fail("unrecognized symbol '\(c)'")
+                throw fail("unrecognized symbol '\(text(s[i ... i]))'")
             }
         }
         return out
     }
 
     static func ringNumber(_ symbol: String) throws -> Int {
-        guard !symbol.isEmpty, symbol.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(symbol) else {
+        guard !symbol.isEmpty, symbol.utf8.allSatisfy(SelfiesGrammar.isDigit), let n = Int(symbol) else {
             throw fail("bad ring number '\(symbol)'")
         }
         return n
     }
 
-    static func translate(_ smiles: [Character]) throws -> String {
+    static let kekulizeTriggers: [UInt8] = Array("cnopas".utf8)
+
+    static func translate(_ smiles: [UInt8]) throws -> String {
         var toks = try tokens(smiles)
-        if smiles.contains(where: { "cnopas".contains($0) }) {
+        if smiles.contains(where: { kekulizeTriggers.contains($0) }) {
             try SelfiesKekulizer.kekulize(&toks)
         }
         var counter = 0
@@ -108,10 +120,14 @@ public enum SelfiesEncoder {
             let bond = t.bond == "-" ? "" : t.bond
             switch t.type {
             case .atom:
-                if t.symbol.first == "[" {
-                    out += "[" + bond + t.symbol.dropFirst().dropLast() + "expl]"
+                out.append("[")
+                out.append(bond)
+                if t.symbol.utf8.first == UInt8(ascii: "[") {
+                    out.append(contentsOf: t.symbol.dropFirst().dropLast())
+                    out.append("expl]")
                 } else {
-                    out += "[" + bond + t.symbol + "]"
+                    out.append(t.symbol)
+                    out.append("]")
                 }
                 previous = counter
                 counter += 1

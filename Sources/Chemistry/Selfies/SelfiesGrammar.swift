@@ -35,67 +35,75 @@ enum SelfiesGrammar {
     }
 
     @inline(__always) static func bondOrder(_ bond: String) -> Int { bond == "=" ? 2 : (bond == "#" ? 3 : 1) }
-    @inline(__always) static func bondOrder(first c: Character?) -> Int { c == "=" ? 2 : (c == "#" ? 3 : 1) }
+    @inline(__always) static func bondOrder(first c: UInt8?) -> Int {
+        c == UInt8(ascii: "=") ? 2 : (c == UInt8(ascii: "#") ? 3 : 1)
+    }
     static func bondSymbol(_ order: Int) -> String {
         switch order { case 1: return ""; case 2: return "="; default: return "#" }
     }
 
     struct SymbolError: Error { let message: String }
 
-    /// `find_element`: the element's character range in a SMILES atom (`[13C]` → "C", `[nH+]` → "n", `Cl` → "Cl").
-    static func elementRange(_ atom: [Character]) throws -> Range<Int> {
-        if atom.first != "[" { return 0 ..< atom.count }
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+
+    /// `find_element`: the element's byte range in a SMILES atom (`[13C]` → "C", `[nH+]` → "n", `Cl` → "Cl").
+    /// ASCII semantics (selfies uses Python's Unicode-aware `isdigit`/`isalpha`; the RT alphabet is ASCII).
+    static func elementRange(_ atom: [UInt8]) throws -> Range<Int> {
+        if atom.first != UInt8(ascii: "[") { return 0 ..< atom.count }
         var i = 1
-        while i < atom.count && atom[i].isASCII && atom[i].isNumber { i += 1 }
+        while i < atom.count && isDigit(atom[i]) { i += 1 }
         guard i + 1 < atom.count else { throw SymbolError(message: "malformed atom symbol") }
         let next = atom[i + 1]
-        if next.isASCII && next.isLetter && next != "H" { return i ..< i + 2 }
+        if isAlpha(next) && next != UInt8(ascii: "H") { return i ..< i + 2 }
         return i ..< i + 1
     }
 
     /// `parse_atom_symbol`: (element, hydrogen count, charge) of a SMILES atom symbol.
-    static func parseAtom(_ atom: [Character]) throws -> (element: String, hydrogens: Int, charge: Int) {
+    static func parseAtom(_ atom: [UInt8]) throws -> (element: String, hydrogens: Int, charge: Int) {
         guard let first = atom.first else { throw SymbolError(message: "empty atom symbol") }
-        if first != "[" { return (String(atom), 0, 0) }
+        if first != UInt8(ascii: "[") { return (String(decoding: atom, as: UTF8.self), 0, 0) }
         let range = try elementRange(atom)
         var i = range.upperBound
-        func at(_ k: Int) throws -> Character {
+        func at(_ k: Int) throws -> UInt8 {
             guard k < atom.count else { throw SymbolError(message: "malformed atom symbol") }
             return atom[k]
         }
-        if try at(i) == "@" { i += 1 }
-        if try at(i) == "@" { i += 1 }
+        let at_ = UInt8(ascii: "@"), plus = UInt8(ascii: "+"), minus = UInt8(ascii: "-")
+        if try at(i) == at_ { i += 1 }
+        if try at(i) == at_ { i += 1 }
         var h = 0
-        if try at(i) == "H" {
+        if try at(i) == UInt8(ascii: "H") {
             h = 1
             i += 1
-            if let d = try at(i).wholeNumberValue, try at(i).isASCII { h = d; i += 1 }
+            let d = try at(i)
+            if isDigit(d) { h = Int(d - 48); i += 1 }
         }
         var charge = 0
         let c = try at(i)
-        if c == "+" || c == "-" {
-            charge = c == "+" ? 1 : -1
+        if c == plus || c == minus {
+            charge = c == plus ? 1 : -1
             i += 1
             let c2 = try at(i)
-            if c2 == "+" || c2 == "-" {
+            if c2 == plus || c2 == minus {
                 while true {
                     let c3 = try at(i)
-                    guard c3 == "+" || c3 == "-" else { break }
-                    charge += c3 == "+" ? 1 : -1
+                    guard c3 == plus || c3 == minus else { break }
+                    charge += c3 == plus ? 1 : -1
                     i += 1
                 }
-            } else if c2.isASCII && c2.isNumber {
+            } else if isDigit(c2) {
                 var v = 0
                 while true {
                     let d = try at(i)
-                    guard d.isASCII, let dv = d.wholeNumberValue else { break }
-                    v = v &* 10 &+ dv
+                    guard isDigit(d) else { break }
+                    v = min(v &* 10 &+ Int(d - 48), 1 << 40)
                     i += 1
                 }
                 charge *= v
             }
         }
-        return (String(atom[range]), h, charge)
+        return (String(decoding: atom[range], as: UTF8.self), h, charge)
     }
 
     /// Bond capacity of an atom symbol (element plus signed charge, e.g. `N+1`).

@@ -15,55 +15,71 @@ enum SelfiesKekulizer {
     static let depthLimit = 1_000
 
     struct Edge {
-        var a: Int, b: Int
-        var symbol: String
-        var bondIndex: Int
-        func other(_ i: Int) -> Int { i == a ? b : a }
+        var a: Int32, b: Int32
+        var double = false       // the bond symbol: "" or "="
+        var bondIndex: Int32
+        @inline(__always) func other(_ i: Int32) -> Int32 { i == a ? b : a }
     }
 
+    /// The graph over token indices (atoms); node and edge lists in insertion order, as selfies' dicts keep them.
     struct Graph {
-        var order: [Int] = []          // node insertion order
-        var edgesOf: [Int: [Int]] = [:]
+        var order: [Int32] = []
+        var edgesOf: [[Int32]]
         var edges: [Edge] = []
-        var aromatic = Set<Int>()
-        var aromaticOrder: [Int] = []
+        var edgeSymbol: [String] = []   // original bond symbol per edge (before matching)
+        var aromatic: [Bool]
+        var aromaticOrder: [Int32] = []
+        var inGraph: [Bool]
+
+        init(tokens n: Int) {
+            edgesOf = [[Int32]](repeating: [], count: n)
+            aromatic = [Bool](repeating: false, count: n)
+            inGraph = aromatic
+        }
     }
 
     static func fail(_ m: String) -> MoleculeError { MoleculeError(.selfies, m) }
 
     static func isAromatic(_ symbol: String) throws -> Bool {
-        let chars = Array(symbol)
-        let range = try elementRange(chars)
-        let element = String(chars[range])
-        guard let f = element.first, !f.isUppercase else { return false }
-        guard aromaticValence[element] != nil else { throw fail("unrecognized aromatic symbol '\(symbol)'") }
+        // Fast path: an unbracketed symbol starting with an upper-case letter ("C", "Cl", "N").
+        if let f = symbol.utf8.first, f >= 65 && f <= 90 { return false }
+        let bytes = Array(symbol.utf8)
+        let range = try elementRange(bytes)
+        let first = bytes[range.lowerBound]
+        if first >= 65 && first <= 90 { return false }  // upper case
+        guard aromaticValence[String(decoding: bytes[range], as: UTF8.self)] != nil else {
+            throw fail("unrecognized aromatic symbol '\(symbol)'")
+        }
         return true
     }
 
-    static func elementRange(_ chars: [Character]) throws -> Range<Int> {
-        do { return try SelfiesGrammar.elementRange(chars) } catch { throw fail("malformed atom '\(String(chars))'") }
+    static func elementRange(_ bytes: [UInt8]) throws -> Range<Int> {
+        do { return try SelfiesGrammar.elementRange(bytes) } catch {
+            throw fail("malformed atom '\(String(decoding: bytes, as: UTF8.self))'")
+        }
     }
 
     static func kekulize(_ toks: inout [SelfiesEncoder.Token]) throws {
-        var g = Graph()
+        var g = Graph(tokens: toks.count)
         var rings: [String: (atom: Int, token: Int)] = [:]
         _ = try build(&g, &toks, &rings, previous: -1, current: -1)
-        guard !g.aromatic.isEmpty else { return }
+        guard !g.aromaticOrder.isEmpty else { return }
         try prune(&g, toks)
         try assign(&g)
         for i in g.aromaticOrder {
-            var chars = Array(toks[i].symbol)
-            let r = try elementRange(chars)
-            chars[r.lowerBound] = Character(chars[r.lowerBound].uppercased())
-            toks[i].symbol = String(chars)
+            var bytes = Array(toks[Int(i)].symbol.utf8)
+            let r = try elementRange(bytes)
+            let c = bytes[r.lowerBound]
+            if c >= 97 && c <= 122 { bytes[r.lowerBound] = c - 32 }
+            toks[Int(i)].symbol = String(decoding: bytes, as: UTF8.self)
         }
         for node in g.order {
-            for e in g.edgesOf[node] ?? [] {
-                let edge = g.edges[e]
-                toks[edge.bondIndex].bond = edge.symbol
-                if edge.bondIndex > 0 && toks[edge.bondIndex - 1].type == .branch {
-                    toks[edge.bondIndex - 1].bond = edge.symbol
-                }
+            for e in g.edgesOf[Int(node)] {
+                let edge = g.edges[Int(e)]
+                let symbol = edge.double ? "=" : ""
+                let k = Int(edge.bondIndex)
+                toks[k].bond = symbol
+                if k > 0 && toks[k - 1].type == .branch { toks[k - 1].bond = symbol }
             }
         }
     }
@@ -107,9 +123,9 @@ enum SelfiesKekulizer {
     }
 
     static func addBond(_ g: inout Graph, _ toks: inout [SelfiesEncoder.Token], _ a: Int, _ b: Int, _ bondIndex: Int) throws {
-        let aAromatic = g.aromatic.contains(a) ? true : try isAromatic(toks[a].symbol)
-        let bAromatic = g.aromatic.contains(b) ? true : try isAromatic(toks[b].symbol)
-        func markAromatic(_ i: Int) { if g.aromatic.insert(i).inserted { g.aromaticOrder.append(i) } }
+        let aAromatic = g.aromatic[a] ? true : try isAromatic(toks[a].symbol)
+        let bAromatic = g.aromatic[b] ? true : try isAromatic(toks[b].symbol)
+        func markAromatic(_ i: Int) { if !g.aromatic[i] { g.aromatic[i] = true; g.aromaticOrder.append(Int32(i)) } }
         if aAromatic { markAromatic(a) }
         if bAromatic { markAromatic(b) }
         var symbol = toks[bondIndex].bond
@@ -118,22 +134,28 @@ enum SelfiesKekulizer {
             toks[bondIndex].bond = ""
             symbol = ""
         }
-        let e = g.edges.count
-        g.edges.append(Edge(a: a, b: b, symbol: symbol, bondIndex: bondIndex))
-        for node in [a, b] {
-            if g.edgesOf[node] == nil { g.edgesOf[node] = []; g.order.append(node) }
-            g.edgesOf[node]!.append(e)
-        }
+        let e = Int32(g.edges.count)
+        g.edges.append(Edge(a: Int32(a), b: Int32(b), bondIndex: Int32(bondIndex)))
+        g.edgeSymbol.append(symbol)
+        if !g.inGraph[a] { g.inGraph[a] = true; g.order.append(Int32(a)) }
+        g.edgesOf[a].append(e)
+        if !g.inGraph[b] { g.inGraph[b] = true; g.order.append(Int32(b)) }
+        g.edgesOf[b].append(e)
     }
 
     /// `_in_pi_subgraph`: an odd number of free valence electrons.
     static func inPiSubgraph(_ symbol: String, bonds: [String]) throws -> Bool {
+        var used = 0, triple = false
+        for b in bonds { used += SelfiesGrammar.bondOrder(b); if b == "#" { triple = true } }
+        return try inPiSubgraph(symbol, bondCount: bonds.count, usedElectrons: used, hasTriple: triple)
+    }
+
+    static func inPiSubgraph(_ symbol: String, bondCount: Int, usedElectrons: Int, hasTriple: Bool) throws -> Bool {
         let parsed: (element: String, hydrogens: Int, charge: Int)
-        do { parsed = try SelfiesGrammar.parseAtom(Array(symbol)) } catch { throw fail("malformed atom '\(symbol)'") }
-        var used = 0
-        for b in bonds { used += SelfiesGrammar.bondOrder(b) }
+        do { parsed = try SelfiesGrammar.parseAtom(Array(symbol.utf8)) } catch { throw fail("malformed atom '\(symbol)'") }
+        var used = usedElectrons
         var h = parsed.hydrogens
-        if parsed.element == "c" && h == 0 && parsed.charge == 0 && bonds.count == 2 && !bonds.contains("#") { h += 1 }
+        if parsed.element == "c" && h == 0 && parsed.charge == 0 && bondCount == 2 && !hasTriple { h += 1 }
         if h > 1 { throw fail("unrecognized aromatic symbol '\(symbol)'") }
         if h == 1 { used += 1 }
         guard let valence = aromaticValence[parsed.element] else { throw fail("unrecognized aromatic symbol '\(symbol)'") }
@@ -142,68 +164,87 @@ enum SelfiesKekulizer {
     }
 
     static func prune(_ g: inout Graph, _ toks: [SelfiesEncoder.Token]) throws {
-        var keep = Set<Int>()
-        for node in g.order where g.aromatic.contains(node) { keep.insert(node) }
-        for i in g.aromaticOrder where keep.contains(i) {
-            let bonds = (g.edgesOf[i] ?? []).map { g.edges[$0].symbol }
-            if try !inPiSubgraph(toks[i].symbol, bonds: bonds) { keep.remove(i) }
-        }
-        g.order = g.order.filter { keep.contains($0) }
-        var pruned: [Int: [Int]] = [:]
-        for node in g.order {
-            pruned[node] = (g.edgesOf[node] ?? []).filter {
-                let e = g.edges[$0]
-                return keep.contains(e.a) && keep.contains(e.b) && e.symbol.isEmpty
+        var keep = [Bool](repeating: false, count: toks.count)
+        for node in g.order where g.aromatic[Int(node)] { keep[Int(node)] = true }
+        for i in g.aromaticOrder where keep[Int(i)] {
+            var used = 0, triple = false
+            for e in g.edgesOf[Int(i)] {
+                let b = g.edgeSymbol[Int(e)]
+                used += SelfiesGrammar.bondOrder(b)
+                if b == "#" { triple = true }
+            }
+            if try !inPiSubgraph(toks[Int(i)].symbol, bondCount: g.edgesOf[Int(i)].count, usedElectrons: used,
+                                 hasTriple: triple) {
+                keep[Int(i)] = false
             }
         }
-        g.edgesOf = pruned
+        for node in g.order where !keep[Int(node)] { g.edgesOf[Int(node)] = [] }
+        g.order = g.order.filter { keep[Int($0)] }
+        for node in g.order {
+            g.edgesOf[Int(node)] = g.edgesOf[Int(node)].filter {
+                let e = g.edges[Int($0)]
+                return keep[Int(e.a)] && keep[Int(e.b)] && g.edgeSymbol[Int($0)].isEmpty
+            }
+        }
     }
 
+    /// `dfs_assign_bonds` state; Python's sets become flags plus undo logs (restoring a saved set = popping the log).
     struct Search {
         var g: Graph
-        var visited = Set<Int>()
-        var matchedNodes = Set<Int>()
-        var matchedEdges = Set<Int>()
+        var visited: [Bool]
+        var visitedLog: [Int32] = []
+        var matchedNode: [Bool]
+        var matchedEdge: [Bool]
+        var matchedLog: [Int32] = []
         var steps = 0
         var depth = 0
 
-        /// `dfs_assign_bonds`, literally.
-        mutating func dfs(_ idx: Int) throws -> Bool {
+        init(g: Graph, tokens n: Int) {
+            self.g = g
+            visited = [Bool](repeating: false, count: n)
+            matchedNode = visited
+            matchedEdge = [Bool](repeating: false, count: g.edges.count)
+        }
+
+        mutating func dfs(_ idx: Int32) throws -> Bool {
             steps += 1
             depth += 1
             defer { depth -= 1 }
             if depth > SelfiesKekulizer.depthLimit { throw SelfiesKekulizer.fail("kekulization search too deep") }
             if steps > SelfiesKekulizer.stepLimit { throw SelfiesKekulizer.fail("kekulization search too long") }
-            if visited.contains(idx) { return true }
-            let edges = g.edgesOf[idx] ?? []
-            if matchedNodes.contains(idx) {
-                let saved = visited
-                visited.insert(idx)
+            let i = Int(idx)
+            if visited[i] { return true }
+            let edges = g.edgesOf[i]
+            if matchedNode[i] {
+                let saved = visitedLog.count
+                visited[i] = true; visitedLog.append(idx)
                 for e in edges {
-                    if try !dfs(g.edges[e].other(idx)) {
-                        visited.formIntersection(saved)
+                    if try !dfs(g.edges[Int(e)].other(idx)) {
+                        while visitedLog.count > saved { visited[Int(visitedLog.removeLast())] = false }
                         return false
                     }
                 }
                 return true
             }
-            let candidates = edges.filter { !matchedNodes.contains(g.edges[$0].other(idx)) }
+            let candidates = edges.filter { !matchedNode[Int(g.edges[Int($0)].other(idx))] }
             if candidates.isEmpty { return false }
-            let savedEdges = matchedEdges
+            let saved = matchedLog.count
             for e in candidates {
-                matchedNodes.insert(g.edges[e].a)
-                matchedNodes.insert(g.edges[e].b)
-                matchedEdges.insert(e)
+                let edge = g.edges[Int(e)]
+                matchedNode[Int(edge.a)] = true
+                matchedNode[Int(edge.b)] = true
+                matchedEdge[Int(e)] = true; matchedLog.append(e)
                 if try dfs(idx) {
-                    g.edges[e].symbol = "="
+                    g.edges[Int(e)].double = true
                     return true
                 }
-                for f in matchedEdges.subtracting(savedEdges) {
-                    g.edges[f].symbol = ""
-                    matchedNodes.remove(g.edges[f].a)
-                    matchedNodes.remove(g.edges[f].b)
+                while matchedLog.count > saved {
+                    let f = Int(matchedLog.removeLast())
+                    matchedEdge[f] = false
+                    g.edges[f].double = false
+                    matchedNode[Int(g.edges[f].a)] = false
+                    matchedNode[Int(g.edges[f].b)] = false
                 }
-                matchedEdges.formIntersection(savedEdges)
             }
             return false
         }
@@ -211,21 +252,21 @@ enum SelfiesKekulizer {
 
     static func assign(_ g: inout Graph) throws {
         // Fast rejection: no perfect matching means the search below must fail.
-        var local: [Int: Int32] = [:]
-        for (k, node) in g.order.enumerated() { local[node] = Int32(k) }
+        var local = [Int32](repeating: -1, count: g.inGraph.count)
+        for (k, node) in g.order.enumerated() { local[Int(node)] = Int32(k) }
         var adjacency = [[Int32]](repeating: [], count: g.order.count)
         for (k, node) in g.order.enumerated() {
-            for e in g.edgesOf[node] ?? [] { adjacency[k].append(local[g.edges[e].other(node)]!) }
+            for e in g.edgesOf[Int(node)] { adjacency[k].append(local[Int(g.edges[Int(e)].other(node))]) }
         }
         var mm = MaximumMatching(adjacency: adjacency)
         if mm.solve() != g.order.count { throw fail("kekulization algorithm failed") }
 
-        let ends = g.order.filter { (g.edgesOf[$0]?.count ?? 0) <= 1 }
-        let middles = g.order.filter { (g.edgesOf[$0]?.count ?? 0) > 1 }
-        var search = Search(g: g)
+        let ends = g.order.filter { g.edgesOf[Int($0)].count <= 1 }
+        let middles = g.order.filter { g.edgesOf[Int($0)].count > 1 }
+        var search = Search(g: g, tokens: g.inGraph.count)
+        // selfies passes fresh matched sets to each top-level call; a successful call visits its whole component,
+        // so later calls start in other components and never see earlier matches: no reset is needed.
         for i in ends + middles {
-            search.matchedNodes = []
-            search.matchedEdges = []
             if try !search.dfs(i) { throw fail("kekulization algorithm failed") }
         }
         g = search.g
