@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of the engine's parts.",
-        subcommands: [BenchGemm.self, BenchOps.self, BenchTokenize.self, BenchChem.self]
+        subcommands: [BenchGemm.self, BenchOps.self, BenchTokenize.self, BenchChem.self, BenchTrain.self, BenchInfer.self]
     )
 }

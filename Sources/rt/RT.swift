@@ -17,8 +17,10 @@ struct RT: ParsableCommand {
               rt bench gemm                 GEMM throughput of each backend on transformer shapes
               rt bench ops                  throughput of the fused elementwise kernels
               rt chem canonical mols.smi    canonical SMILES, one line per input line
+              rt model info models/qed      a model folder's configuration, vocabulary and weights
+              rt embed --model models/qed lines.txt   mean hidden state of each RT line (JSON lines)
             """,
         version: RegressionTransformerInfo.version,
-        subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self]
+        subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self, ModelCommand.self, Embed.self]
     )
 }

@@ -120,3 +120,26 @@ final class XLNetParityTests: XCTestCase {
         }
     }
 }
+
+/// `XLNetModel.embed` (what `rt embed` prints) against the fixture's `embed.mean`, for any batching.
+final class XLNetEmbeddingTests: XCTestCase {
+    func testMeanHiddenStateMatchesReferenceForAnyBatchSize() throws {
+        let model = XLNetFixtures.modelFromSafetensors
+        let ids = try XLNetFixtures.ids("inputs.input_ids")
+        let sequences = (0..<3).map { b -> [Int32] in
+            let row = Array(ids[(b * 24)..<((b + 1) * 24)])
+            let sep = row.firstIndex(of: 13)!  // [SEP]
+            return Array(row[...sep])
+        }
+        let expected = try XLNetFixtures.floats("embed.mean")
+        var previous: [Float]?
+        for batchSize in [1, 2, 3] {
+            let e = try model.embed(sequences, padID: 0, perToken: true, batchSize: batchSize)
+            let means = e.flatMap(\.mean)
+            Compare.assertClose(means, expected, absolute: 1e-4, "embed.mean, batch size \(batchSize)")
+            XCTAssertEqual(e.map { $0.hidden!.count }, sequences.map(\.count))
+            if let previous { Compare.assertClose(means, previous, absolute: 1e-5, "batching changes nothing") }
+            previous = means
+        }
+    }
+}
