@@ -39,7 +39,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "Tensors", swiftSettings: optimised),
-        .target(name: "Chemistry", resources: [.copy("Resources")], swiftSettings: optimised),
+        .target(name: "Chemistry", exclude: ["README.md"], resources: [.copy("Resources")], swiftSettings: optimised),
         .target(name: "Compression", swiftSettings: optimised),
         .target(name: "RegressionTransformer", dependencies: ["Tensors", "Chemistry", "Compression"],
                 swiftSettings: optimised),
