@@ -17,29 +17,10 @@
 public struct SmartsPattern: Sendable, CustomStringConvertible {
     /// The SMARTS text the pattern was parsed from.
     public let smarts: String
-    let atomNodes: [QueryNode]
-    let atomRoots: [Int32]
     /// Atom map numbers (`[C:1]`), 0 = none; they do not constrain matching.
     public let atomMapNumbers: [Int32]
-    let bondNodes: [QueryNode]
-    let bondAtoms: [(Int32, Int32)]
-    let bondRoots: [Int32]
-    let recursive: [SmartsPattern]
-
-    // Search plan: query atoms in DFS order; position d hangs off `parentAtom[d]` via `parentBond[d]` (−1 for the
-    // first atom of each dot-separated part); `closures[closureStart[d] ..< closureStart[d+1]]` are the other
-    // bonds from position d back to atoms placed earlier.
-    struct Closure: Sendable {
-        var atom: Int32
-        var bond: Int32
-    }
-    let order: [Int32]
-    let parentAtom: [Int32]
-    let parentBond: [Int32]
-    let closureStart: [Int32]
-    let closures: [Closure]
-    /// Atomic number every match of query atom 0 must have, if the query fixes one (fast rejection).
-    let rootAtomicNumber: Int16
+    /// The compiled query the search runs on (shared by copies of the pattern).
+    let program: SmartsProgram
 
     /// Parses a SMARTS string.
     /// - Throws: `SmartsError` naming the problem and its position.
@@ -51,58 +32,18 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     init(smarts: String, atomNodes: [QueryNode], atomRoots: [Int32], atomMaps: [Int32], bondNodes: [QueryNode],
          bondAtoms: [(Int32, Int32)], bondRoots: [Int32], recursive: [SmartsPattern]) {
         self.smarts = smarts
-        self.atomNodes = atomNodes
-        self.atomRoots = atomRoots
         self.atomMapNumbers = atomMaps
-        self.bondNodes = bondNodes
-        self.bondAtoms = bondAtoms
-        self.bondRoots = bondRoots
-        self.recursive = recursive
-        // Plan: DFS over the query graph from atom 0, then from each unvisited atom (dot-separated parts).
-        let n = atomRoots.count
-        var incident = [[(atom: Int32, bond: Int32)]](repeating: [], count: n)
-        for (k, (a, b)) in bondAtoms.enumerated() {
-            incident[Int(a)].append((b, Int32(k)))
-            incident[Int(b)].append((a, Int32(k)))
-        }
-        var position = [Int32](repeating: -1, count: n)
-        var order: [Int32] = [], parentAtom: [Int32] = [], parentBond: [Int32] = []
-        for start in 0 ..< n where position[start] < 0 {
-            var stack: [(atom: Int32, parent: Int32, bond: Int32)] = [(Int32(start), -1, -1)]
-            while let (atom, parent, bond) = stack.popLast() {
-                if position[Int(atom)] >= 0 { continue }
-                position[Int(atom)] = Int32(order.count)
-                order.append(atom)
-                parentAtom.append(parent)
-                parentBond.append(bond)
-                for nb in incident[Int(atom)].reversed() where position[Int(nb.atom)] < 0 {
-                    stack.append((nb.atom, atom, nb.bond))
-                }
-            }
-        }
-        var closureStart: [Int32] = [0]
-        var closures: [Closure] = []
-        for d in 0 ..< n {
-            let atom = Int(order[d])
-            for nb in incident[atom] where position[Int(nb.atom)] < Int32(d) && nb.bond != parentBond[d] {
-                closures.append(Closure(atom: nb.atom, bond: nb.bond))
-            }
-            closureStart.append(Int32(closures.count))
-        }
-        self.order = order
-        self.parentAtom = parentAtom
-        self.parentBond = parentBond
-        self.closureStart = closureStart
-        self.closures = closures
-        var tree = QueryTree(nodes: atomNodes, root: atomRoots.first ?? -1)
-        if n == 0 { tree.root = -1 }
-        self.rootAtomicNumber = Int16(tree.requiredAtomicNumber() ?? -1)
+        self.program = SmartsProgram(atomNodes: atomNodes, atomRoots: atomRoots, bondNodes: bondNodes,
+                                     bondAtoms: bondAtoms, bondRoots: bondRoots, recursive: recursive.map(\.program))
     }
 
+    /// Elements query atom 0 can match (nil: any element).
+    func rootAtomicNumbers() -> Set<Int>? { program.rootAtomicNumbers }
+
     /// Number of atoms in the pattern (query atoms are numbered in the order they are written).
-    public var atomCount: Int { atomRoots.count }
+    public var atomCount: Int { program.atomCount }
     /// Number of bonds in the pattern (ring closures included).
-    public var bondCount: Int { bondRoots.count }
+    public var bondCount: Int { program.bondCount }
     public var description: String { smarts }
 
     // MARK: - Matching
@@ -110,7 +51,7 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     /// Whether the pattern occurs in the molecule.
     public func hasMatch(in target: SubstructureTarget) -> Bool {
         var found = false
-        search(target, rootedAt: nil) { _ in found = true; return false }
+        program.search(target, rootedAt: nil) { _ in found = true; return false }
         return found
     }
 
@@ -119,7 +60,7 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     public func hasMatch(in target: SubstructureTarget, rootedAt atom: Int) -> Bool {
         guard atom >= 0 && atom < target.atomCount else { return false }
         var found = false
-        search(target, rootedAt: atom) { _ in found = true; return false }
+        program.search(target, rootedAt: atom) { _ in found = true; return false }
         return found
     }
 
@@ -131,7 +72,7 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
         var out: [[Int]] = []
         guard maxMatches > 0 else { return out }
         var seen = Set<[Int32]>()
-        search(target, rootedAt: nil) { mapping in
+        program.search(target, rootedAt: nil) { mapping in
             if uniquify {
                 guard seen.insert(Array(mapping).sorted()).inserted else { return true }
             }
@@ -148,14 +89,14 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     public func matchCount(in target: SubstructureTarget, uniquify: Bool = true) -> Int {
         if uniquify && atomCount == 1 {
             var count = 0
-            for a in 0 ..< target.atomCount where hasMatch(in: target, rootedAt: a) { count += 1 }
+            program.search(target, rootedAt: nil) { _ in count += 1; return true }
             return count
         }
         if uniquify && atomCount == 2 && bondCount == 1 {
             return withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(target.bonds.count, 1)) { seen in
                 seen.initialize(repeating: false)
                 var count = 0
-                search(target, rootedAt: nil) { mapping in
+                program.search(target, rootedAt: nil) { mapping in
                     let b = target.bond(between: Int(mapping[0]), Int(mapping[1]))
                     if !seen[b] { seen[b] = true; count += 1 }
                     return true
@@ -165,7 +106,7 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
         }
         var count = 0
         var seen = Set<[Int32]>()
-        search(target, rootedAt: nil) { mapping in
+        program.search(target, rootedAt: nil) { mapping in
             if !uniquify || seen.insert(Array(mapping).sorted()).inserted { count += 1 }
             return true
         }
@@ -175,8 +116,12 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     /// Calls `body` with every match (target atom per query atom; the buffer is only valid during the call), in
     /// search order and without uniquifying; return `false` from `body` to stop.
     public func forEachMatch(in target: SubstructureTarget, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
-        search(target, rootedAt: nil, body)
+        program.search(target, rootedAt: nil, body)
     }
+
+    /// For every atom: does some match map query atom 0 onto it? (RDKit's recursive-SMARTS semantics for each
+    /// atom at once; e.g. the atoms a one-atom pattern selects.)
+    public func rootedMatches(in target: SubstructureTarget) -> [Bool] { program.rootedMatchMask(target) }
 
     // MARK: - Conveniences on molecules
 
@@ -193,7 +138,7 @@ public struct SmartsPattern: Sendable, CustomStringConvertible {
     public func matchedAtoms(in molecule: Molecule) -> [Int] {
         let target = SubstructureTarget(molecule)
         var covered = [Bool](repeating: false, count: target.atomCount)
-        search(target, rootedAt: nil) { mapping in
+        program.search(target, rootedAt: nil) { mapping in
             for a in mapping { covered[Int(a)] = true }
             return true
         }

@@ -42,6 +42,49 @@ enum AtomPrimitive {
     static let charge: UInt8 = 15            // `+n`, `-n`
     static let isotope: UInt8 = 16           // `[13C]`
     static let recursive: UInt8 = 17         // `$(...)`: value = index of the sub-pattern
+    /// Compiled from an OR of element primitives (`[Cl,Br,I]`, `[#7,O,S]`): value = index of an `ElementSet`.
+    static let elementSet: UInt8 = 18
+}
+
+/// A set of elements split by aromaticity: bit Z of `aliphatic` (`aromatic`) set = an aliphatic (aromatic) atom
+/// of atomic number Z matches. Elements up to Z = 127.
+struct ElementSet: Sendable, Equatable {
+    var aliphatic: (UInt64, UInt64) = (0, 0)
+    var aromatic: (UInt64, UInt64) = (0, 0)
+
+    static func == (a: ElementSet, b: ElementSet) -> Bool {
+        a.aliphatic == b.aliphatic && a.aromatic == b.aromatic
+    }
+
+    @inline(__always) static func bit(_ z: Int) -> (UInt64, UInt64) {
+        z < 64 ? (1 << UInt64(z), 0) : (0, 1 << UInt64(z & 63))
+    }
+
+    /// The set a single element primitive stands for (nil if `node` is not one).
+    init?(_ node: QueryNode) {
+        switch node.kind {
+        case AtomPrimitive.atomicNumber where node.value < 128:
+            aliphatic = Self.bit(Int(node.value))
+            aromatic = aliphatic
+        case AtomPrimitive.atomType where node.value % 1000 < 128:
+            let b = Self.bit(Int(node.value % 1000))
+            if node.value >= 1000 { aromatic = b } else { aliphatic = b }
+        default:
+            return nil
+        }
+    }
+
+    func union(_ o: ElementSet) -> ElementSet {
+        var r = self
+        r.aliphatic = (aliphatic.0 | o.aliphatic.0, aliphatic.1 | o.aliphatic.1)
+        r.aromatic = (aromatic.0 | o.aromatic.0, aromatic.1 | o.aromatic.1)
+        return r
+    }
+
+    @inline(__always) func contains(_ z: UInt8, aromatic isAromatic: Bool) -> Bool {
+        let m = isAromatic ? aromatic : aliphatic
+        return z < 64 ? (m.0 >> UInt64(z)) & 1 != 0 : (m.1 >> UInt64(z & 63)) & 1 != 0
+    }
 }
 
 /// SMARTS bond primitives.
@@ -67,6 +110,26 @@ struct QueryTree: Hashable, Sendable {
 
     mutating func combine(_ logic: UInt8, _ a: Int32, _ b: Int32) -> Int32 {
         add(QueryNode(kind: logic, value: 0, left: a, right: b))
+    }
+
+    /// Atomic numbers the query can match, or nil if it does not restrict the element (used to index patterns
+    /// by element). Conservative: `not` and non-element primitives allow every element.
+    func possibleAtomicNumbers(_ n: Int32? = nil) -> Set<Int>? {
+        let index = n ?? root
+        guard index >= 0 else { return nil }
+        let node = nodes[Int(index)]
+        switch node.kind {
+        case AtomPrimitive.atomicNumber: return [Int(node.value)]
+        case AtomPrimitive.atomType: return [Int(node.value % 1000)]
+        case QueryLogic.and:
+            let a = possibleAtomicNumbers(node.left), b = possibleAtomicNumbers(node.right)
+            if let a, let b { return a.intersection(b) }
+            return a ?? b
+        case QueryLogic.or:
+            guard let a = possibleAtomicNumbers(node.left), let b = possibleAtomicNumbers(node.right) else { return nil }
+            return a.union(b)
+        default: return nil
+        }
     }
 
     /// Atomic number the query requires of every match, if it requires exactly one (used to skip candidates).

@@ -2,32 +2,102 @@
 /// each one among the unused neighbours of its already placed parent (or among all atoms for the first atom of a
 /// dot-separated part), checking the connecting bond, the atom query and the ring-closure bonds back to earlier
 /// atoms. State lives in stack-allocated buffers; nothing is allocated per candidate.
-extension SmartsPattern {
+extension SmartsProgram {
     /// Runs the search; `body` gets each complete mapping (indexed by query atom) and returns `false` to stop.
     func search(_ t: SubstructureTarget, rootedAt root: Int?, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
-        let n = atomRoots.count
-        guard n > 0, t.atomCount > 0, n <= t.atomCount else { return }
-        if let root, rootAtomicNumber >= 0, Int(t.atoms[root].atomicNumber) != Int(rootAtomicNumber) { return }
-        let memoSize = recursive.isEmpty ? 0 : recursive.count * t.atomCount
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(memoSize, 1)) { memo in
-            memo.initialize(repeating: 0)
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { state in
-                withUnsafeTemporaryAllocation(of: Bool.self, capacity: t.atomCount) { used in
-                    used.initialize(repeating: false)
-                    state.initialize(repeating: -1)
-                    let mapping = UnsafeMutableBufferPointer(rebasing: state[0 ..< n])
-                    let cursor = UnsafeMutableBufferPointer(rebasing: state[n ..< 2 * n])
-                    run(t, root, memo.baseAddress!, mapping, cursor, used, body)
+        guard atomCount > 0, t.atomCount > 0, atomCount <= t.atomCount else { return }
+        for m in requiredElements where m.0 & t.elementMask.0 == 0 && m.1 & t.elementMask.1 == 0 { return }
+        if let root {
+            if rootAtomicNumber >= 0 && Int(t.atoms[root].atomicNumber) != rootAtomicNumber { return }
+            if recursive.isEmpty {
+                // Cheap rejection (and the whole answer for one-atom patterns) before any set-up.
+                var unused: UInt8 = 0
+                guard atomMatches(Int(atomRoots[0]), root, t, &unused) else { return }
+                if atomCount == 1 {
+                    _ = Self.report(root, body)
+                    return
                 }
             }
         }
+        withRecursionMemo(t) { memo in search(t, rootedAt: root, memo: memo, body) }
+    }
+
+    /// Calls `body` with a zeroed memo for this pattern's recursive sub-patterns on `t` (one byte per
+    /// (sub-pattern, atom): 0 unknown, 1 no, 2 yes), valid during the call.
+    func withRecursionMemo<R>(_ t: SubstructureTarget, _ body: (UnsafeMutablePointer<UInt8>) -> R) -> R {
+        let size = max(recursive.count * t.atomCount, 1)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { memo in
+            memo.initialize(repeating: 0)
+            return body(memo.baseAddress!)
+        }
+    }
+
+    /// The search with a caller-provided recursion memo (shared across several searches on the same target).
+    func search(_ t: SubstructureTarget, rootedAt root: Int?, memo: UnsafeMutablePointer<UInt8>,
+                _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
+        let n = atomCount
+        guard n > 0, t.atomCount > 0, n <= t.atomCount else { return }
+        if let root, rootAtomicNumber >= 0, Int(t.atoms[root].atomicNumber) != rootAtomicNumber { return }
+        if n == 1 {
+            // One-atom patterns: the atom query is the whole search.
+            if let root {
+                guard atomMatches(Int(atomRoots[0]), root, t, memo) else { return }
+                _ = Self.report(root, body)
+                return
+            }
+            for a in 0 ..< t.atomCount where atomMatches(Int(atomRoots[0]), a, t, memo) {
+                if !Self.report(a, body) { return }
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { state in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: t.atomCount) { used in
+                used.initialize(repeating: false)
+                state.initialize(repeating: -1)
+                let mapping = UnsafeMutableBufferPointer(rebasing: state[0 ..< n])
+                let cursor = UnsafeMutableBufferPointer(rebasing: state[n ..< 2 * n])
+                run(t, root, memo, mapping, cursor, used, body)
+            }
+        }
+    }
+
+    /// Whether the pattern occurs in `t`.
+    func hasMatch(_ t: SubstructureTarget) -> Bool {
+        var found = false
+        search(t, rootedAt: nil) { _ in found = true; return false }
+        return found
+    }
+
+    /// Whether some match maps query atom 0 onto atom `a`.
+    func hasMatch(_ t: SubstructureTarget, rootedAt a: Int) -> Bool {
+        var found = false
+        search(t, rootedAt: a) { _ in found = true; return false }
+        return found
+    }
+
+    /// Hands a one-atom match to `body`.
+    @inline(__always)
+    static func report(_ atom: Int, _ body: (UnsafeBufferPointer<Int32>) -> Bool) -> Bool {
+        var mapping = Int32(atom)
+        return withUnsafePointer(to: &mapping) { body(UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
+    /// For every atom of `t`: is there a match with query atom 0 on it? (One recursion memo for all atoms.)
+    func rootedMatchMask(_ t: SubstructureTarget) -> [Bool] {
+        var mask = [Bool](repeating: false, count: t.atomCount)
+        withRecursionMemo(t) { memo in
+            for a in 0 ..< t.atomCount {
+                search(t, rootedAt: a, memo: memo) { _ in mask[a] = true; return false }
+            }
+        }
+        return mask
     }
 
     @inline(__always)
     private func run(_ t: SubstructureTarget, _ root: Int?, _ memo: UnsafeMutablePointer<UInt8>,
                      _ mapping: UnsafeMutableBufferPointer<Int32>, _ cursor: UnsafeMutableBufferPointer<Int32>,
                      _ used: UnsafeMutableBufferPointer<Bool>, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
-        let n = atomRoots.count
+        let n = atomCount
         var d = 0
         cursor[0] = 0
         while true {
@@ -128,10 +198,11 @@ extension SmartsPattern {
         case AtomPrimitive.ringBondCount: return Int32(p.ringBondCount) == q.value
         case AtomPrimitive.charge: return Int32(p.formalCharge) == q.value
         case AtomPrimitive.isotope: return Int32(p.isotope) == q.value
+        case AtomPrimitive.elementSet: return elementSets[Int(q.value)].contains(p.atomicNumber, aromatic: p.isAromatic)
         case AtomPrimitive.recursive:
             let slot = Int(q.value) * t.atomCount + a
             if memo[slot] != 0 { return memo[slot] == 2 }
-            let result = recursive[Int(q.value)].hasMatch(in: t, rootedAt: a)
+            let result = recursive[Int(q.value)].hasMatch(t, rootedAt: a)
             memo[slot] = result ? 2 : 1
             return result
         default: return false

@@ -41,6 +41,8 @@ public struct SubstructureTarget: Sendable {
     var bonds: [BondProperties]
     var adjacencyStart: [Int32]
     var adjacency: [Neighbor]
+    /// Elements present (bit Z), for rejecting patterns that need an absent element without searching.
+    var elementMask: (UInt64, UInt64) = (0, 0)
 
     /// Prepares `molecule` (sanitized) for matching; `explicitHydrogens` adds every implicit and bracket H as an atom.
     public init(_ molecule: Molecule, explicitHydrogens: Bool = false) {
@@ -125,6 +127,12 @@ public struct SubstructureTarget: Sendable {
             adjacency[Int(fill[Int(a)])] = Neighbor(atom: b, bond: Int32(k)); fill[Int(a)] += 1
             adjacency[Int(fill[Int(b)])] = Neighbor(atom: a, bond: Int32(k)); fill[Int(b)] += 1
         }
+        var mask: (UInt64, UInt64) = (0, 0)
+        for a in atoms where a.atomicNumber < 128 {
+            let b = ElementSet.bit(Int(a.atomicNumber))
+            mask = (mask.0 | b.0, mask.1 | b.1)
+        }
+        self.elementMask = mask
         self.atomCount = total
         self.heavyAtomCount = n
         self.atoms = atoms
