@@ -30,8 +30,9 @@ struct GoldenFile {
     /// Text of a fixture file; `name.gz` is read (and decompressed) when `name` itself is not there.
     static func text(_ name: String) throws -> String {
         let url = directory.appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: url.path) { return try String(contentsOf: url, encoding: .utf8) }
-        let gz = GzipReader(source: try FileByteSource(path: url.path + ".gz"))
+        let exists = FileManager.default.fileExists(atPath: url.path)
+        if exists && !name.hasSuffix(".gz") { return try String(contentsOf: url, encoding: .utf8) }
+        let gz = GzipReader(source: try FileByteSource(path: exists ? url.path : url.path + ".gz"))
         var bytes: [UInt8] = []
         while let chunk = try gz.nextChunk() { bytes += chunk }
         return String(decoding: bytes, as: UTF8.self)
