@@ -7,7 +7,7 @@ import Foundation
 struct BenchChem: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chem",
-        abstract: "Molecules/s for parse+sanitize, canonical SMILES and SMILES→SELFIES (optionally vs RDKit).",
+        abstract: "Molecules/s for parse+sanitize, canonical SMILES, SMILES→SELFIES, QED, logP, Morgan and SA (optionally vs RDKit).",
         discussion: """
             The input is a SMILES file: .smi/.txt (first token per line) or .csv (first column, header skipped). \
             Without --peer only our rates are printed; with --peer PYTHON (an interpreter that has rdkit and \
@@ -79,6 +79,10 @@ struct BenchChem: ParsableCommand {
             ("parse+sanitize", ours.parseSanitizePerSecond, peerRates?["parse_sanitize_per_s"]),
             ("canonical SMILES", ours.canonicalPerSecond, peerRates?["canonical_per_s"]),
             ("SMILES->SELFIES", ours.toSelfiesPerSecond, peerRates?["to_selfies_per_s"]),
+            ("QED", ours.qedPerSecond, peerRates?["qed_per_s"]),
+            ("Crippen logP", ours.logPPerSecond, peerRates?["logp_per_s"]),
+            ("Morgan r2 2048", ours.morganPerSecond, peerRates?["morgan_per_s"]),
+            ("SA score", ours.saPerSecond, peerRates?["sa_per_s"]),
         ]
         switch format {
         case .text:

@@ -5,8 +5,9 @@ import Foundation
 /// `rt chem …` — molecule utilities (thin: every verb is `LineConversion` from the Chemistry library).
 struct Chem: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate, canonicalise and convert molecules (SMILES, SELFIES 1.0.4), one per line.",
-        subcommands: [ChemValidate.self, ChemCanonical.self, ChemToSelfies.self, ChemToSmiles.self]
+        abstract: "Validate, canonicalise, convert, describe and compare molecules (SMILES, SELFIES 1.0.4).",
+        subcommands: [ChemValidate.self, ChemCanonical.self, ChemToSelfies.self, ChemToSmiles.self, ChemProps.self,
+                      ChemSimilar.self]
     )
 }
 

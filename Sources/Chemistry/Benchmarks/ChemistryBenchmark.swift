@@ -1,6 +1,8 @@
 /// Throughput of the chemistry layer's main paths, for `rt bench chem` (molecules per second, best of `repeats`):
 /// parse + sanitize (`Molecule(smiles:)`), canonical SMILES of already-parsed molecules, and SMILES → SELFIES
 /// (selfies 1.0.4 encoder on the SMILES strings). Invalid inputs count like valid ones (they are part of the work).
+/// Descriptor rates run on the already-parsed valid molecules: QED (its eight properties + score), Crippen logP,
+/// the 2048-bit radius-2 Morgan fingerprint and the SA score.
 public struct ChemistryBenchmark {
     public struct Result: Sendable {
         public var molecules: Int
@@ -8,6 +10,10 @@ public struct ChemistryBenchmark {
         public var parseSanitizePerSecond: Double
         public var canonicalPerSecond: Double
         public var toSelfiesPerSecond: Double
+        public var qedPerSecond = 0.0
+        public var logPPerSecond = 0.0
+        public var morganPerSecond = 0.0
+        public var saPerSecond = 0.0
     }
 
     public let smiles: [String]
@@ -27,6 +33,8 @@ public struct ChemistryBenchmark {
     public func run() -> Result {
         var molecules: [Molecule] = []
         var best = (parse: Double.infinity, canonical: Double.infinity, selfies: Double.infinity)
+        var bestDescriptors = (qed: Double.infinity, logP: Double.infinity, morgan: Double.infinity, sa: Double.infinity)
+        var sum = 0.0
         var checksum = 0
         for r in 0 ..< repeats {
             var parsed: [Molecule] = []
@@ -41,10 +49,26 @@ public struct ChemistryBenchmark {
             best.selfies = min(best.selfies, Self.seconds {
                 for s in smiles { checksum &+= ((try? SelfiesEncoder.encode(s)) ?? "").utf8.count }
             })
+            bestDescriptors.qed = min(bestDescriptors.qed, Self.seconds {
+                for m in molecules { sum += QED.qed(m) }
+            })
+            bestDescriptors.logP = min(bestDescriptors.logP, Self.seconds {
+                for m in molecules { sum += Crippen.logP(m) }
+            })
+            bestDescriptors.morgan = min(bestDescriptors.morgan, Self.seconds {
+                for m in molecules { checksum &+= MorganFingerprint(m).bits(size: 2048).bitCount }
+            })
+            bestDescriptors.sa = min(bestDescriptors.sa, Self.seconds {
+                for m in molecules { sum += SAScore.score(m) ?? 0 }
+            })
         }
+        precondition(!sum.isNaN || checksum != -1)
         precondition(checksum != -1)  // keeps the work observable
         let n = Double(smiles.count)
+        let valid = Double(molecules.count)
         return Result(molecules: smiles.count, valid: molecules.count, parseSanitizePerSecond: n / best.parse,
-                      canonicalPerSecond: Double(molecules.count) / best.canonical, toSelfiesPerSecond: n / best.selfies)
+                      canonicalPerSecond: valid / best.canonical, toSelfiesPerSecond: n / best.selfies,
+                      qedPerSecond: valid / bestDescriptors.qed, logPPerSecond: valid / bestDescriptors.logP,
+                      morganPerSecond: valid / bestDescriptors.morgan, saPerSecond: valid / bestDescriptors.sa)
     }
 }
