@@ -8,7 +8,8 @@
 ///    and one "0" per hydrogen; at most `n/2 + 1` rounds, stopping when the number of classes stops growing.
 /// 2. An atom is a possible centre when it is a legal centre (`isAtomPotentialChiralCenter`: ≤ 4 connections
 ///    counting H; 4 neighbours; or 3 with one H (not an H atom); or 3-connected P/As, S/Se with valence 4 (3 if
-///    cationic), sp3 N in a 3-ring or at a bridgehead) and its neighbours have pairwise different ranks.
+///    cationic), sp3 N without conjugated bonds in a 3-ring or at a bridgehead) and its neighbours have pairwise
+///    different ranks.
 /// 3. Atoms with a chiral tag that qualify get an R/S label; the labels refine the ranks and step 2 repeats
 ///    while labels are added (this finds pseudo-asymmetric centres).
 /// Ranks are only compared for equality here, so classes are kept as 64-bit hashes; R/S is replaced by a
@@ -24,11 +25,12 @@ public enum StereoCenters {
         var assigned = [Bool](repeating: false, count: n)
         var flagged = [Bool](repeating: false, count: n)
         var label = [UInt64](repeating: 0, count: n)
+        let conjugated = Conjugation.conjugatedBonds(molecule)
         while true {
             var changed = false
             var unassignedLegal = 0
             for i in 0 ..< n where !assigned[i] {
-                let (legal, dupes) = potentialCenter(molecule, i, classes)
+                let (legal, dupes) = potentialCenter(molecule, i, classes, conjugated)
                 guard legal else { continue }
                 unassignedLegal += 1
                 guard !dupes else { continue }
@@ -117,7 +119,7 @@ public enum StereoCenters {
     }
 
     /// RDKit `isAtomPotentialChiralCenter` (2026.09): (legal centre, neighbours with equal ranks).
-    static func potentialCenter(_ m: Molecule, _ i: Int, _ classes: [UInt64]) -> (legal: Bool, dupes: Bool) {
+    static func potentialCenter(_ m: Molecule, _ i: Int, _ classes: [UInt64], _ conjugated: [Bool]) -> (legal: Bool, dupes: Bool) {
         let a = m.atoms[i]
         var nz = 0
         for nb in m.neighbors(of: i) where affectsChirality(m.bonds[Int(nb.bond)], i) { nz += 1 }
@@ -136,8 +138,8 @@ public enum StereoCenters {
             } else {
                 legal = false
                 if z == 7 {
-                    legal = StereoCleanup.isSP3(m, i)
-                        && !m.neighbors(of: i).contains(where: { hasMultipleBond(m, Int($0.atom)) })
+                    legal = StereoCleanup.isSP3(m, i, conjugated)
+                        && !m.neighbors(of: i).contains(where: { conjugated[Int($0.bond)] })
                         && (m.rings.isAtom(i, inRingOfSize: 3) || RingTopology.isBridgehead(m, i))
                 } else if z == 15 || z == 33 {
                     legal = true
@@ -154,10 +156,5 @@ public enum StereoCenters {
             seen.append(c)
         }
         return (true, false)
-    }
-
-    /// Approximates RDKit's conjugation test for a lone-pair atom: the neighbour carries a multiple bond.
-    static func hasMultipleBond(_ m: Molecule, _ atom: Int) -> Bool {
-        m.neighbors(of: atom).contains { let o = m.bonds[Int($0.bond)].order; return o == .double || o == .triple || o == .aromatic }
     }
 }
