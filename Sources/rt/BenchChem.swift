@@ -9,19 +9,20 @@ struct BenchChem: ParsableCommand {
         commandName: "chem",
         abstract: "Molecules/s for parse+sanitize, canonical SMILES, SMILES→SELFIES, QED, logP, Morgan and SA (optionally vs RDKit).",
         discussion: """
-            The input is a SMILES file: .smi/.txt (first token per line) or .csv (first column, header skipped). \
+            The input is a SMILES file, plain or gzip: .smi/.txt (first token per line) or .csv (first column, \
+            header skipped); by default the MOSES training set. \
             Without --peer only our rates are printed; with --peer PYTHON (an interpreter that has rdkit and \
             selfies 1.0.4, see scripts/peers/rdkit_chem_bench.py) the peer measures the same molecules right \
             after us and the ratios ours/peer are printed (>= 1.0: we are faster).
 
             Examples:
-              rt bench chem --input /tmp/moses_train.csv --limit 20000
-              rt bench chem --input /tmp/moses_train.csv --peer /work/venvs/chem/bin/python \\
+              rt bench chem --limit 20000
+              rt bench chem --peer /work/venvs/chem/bin/python \\
                   --selfies1-path /work/venvs/chem/selfies104
             """)
 
-    @Option(help: "SMILES file (.smi, .txt or .csv; gzip is not read yet: decompress first).")
-    var input: String = "../shared/data/moses/moses_train.csv"
+    @Option(help: "SMILES file (.smi, .txt or .csv, plain or gzip).")
+    var input: String = "../shared/data/moses/moses_train.csv.gz"
 
     @Option(help: "Number of molecules (from the top of the file).")
     var limit: Int = 20000
@@ -52,17 +53,11 @@ struct BenchChem: ParsableCommand {
             return
         }
         guard limit > 0, repeats > 0 else { throw ValidationError("--limit and --repeats must be positive") }
-        if input.hasSuffix(".gz") {
-            throw ValidationError("'\(input)' is gzip-compressed; decompress it first (gzip -dc \(input) > /tmp/x.csv)")
-        }
-        let reader: LineReader
-        do { reader = try LineReader(path: input) } catch { throw ValidationError("\(error)") }
+        let lines = try InputFiles.lines(input)
         var smiles: [String] = []
-        let isCSV = input.hasSuffix(".csv")
-        var first = true
-        while smiles.count < limit, let line = reader.next() {
-            defer { first = false }
-            if isCSV && first { continue }
+        let isCSV = input.hasSuffix(".csv") || input.hasSuffix(".csv.gz")
+        while smiles.count < limit, let line = try lines.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
+            if isCSV && lines.lineNumber == 1 { continue }
             let token = isCSV ? line.split(separator: ",", maxSplits: 1).first.map(String.init) ?? ""
                 : line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
             if !token.isEmpty && !token.hasPrefix("#") { smiles.append(token) }

@@ -13,7 +13,7 @@ struct Chem: ParsableCommand {
 
 /// Options shared by the line-oriented chem verbs.
 struct ChemInput: ParsableArguments {
-    @Argument(help: "Input file, one molecule per line (first whitespace-separated token); '-' or none = stdin.")
+    @Argument(help: "Input file (plain or gzip), one molecule per line (first whitespace-separated token); '-' or none = stdin.")
     var input: String?
 
     @Flag(help: "Do not print the summary line to stderr.")
@@ -31,24 +31,25 @@ func csvField(_ s: String) -> String {
 
 /// Runs one conversion over every input line: exactly one output line per input line, in order.
 func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
-    let reader: LineReader
-    do { reader = try LineReader(path: options.input) } catch { throw ValidationError("\(error)") }
-    var out = OutputBuffer()
+    let lines = try InputFiles.lines(options.input)
+    let out = StandardOutputBuffer()
     var total = 0, failed = 0
-    if options.format == .csv { out.writeLine("input,result,error_class,error") }
-    while let line = reader.next() {
+    if options.format == .csv { out.append("input,result,error_class,error\n") }
+    while let line = try lines.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
         total += 1
         let result = conversion.apply(Substring(line))
         if case .failure = result { failed += 1 }
         switch (options.format, result) {
-        case (.text, .success(let s)): out.writeLine(s)
-        case (.text, .failure(let e)): out.writeLine("error: \(e)")
-        case (.csv, .success(let s)): out.writeLine("\(csvField(line)),\(csvField(s)),,")
-        case (.csv, .failure(let e)): out.writeLine("\(csvField(line)),,\(e.kind.rawValue),\(csvField(e.message))")
-        case (.json, .success(let s)): out.writeLine("{\"input\":\(jsonString(line)),\"result\":\(jsonString(s))}")
+        case (.text, .success(let s)): out.append(s)
+        case (.text, .failure(let e)): out.append("error: \(e)")
+        case (.csv, .success(let s)): out.append("\(csvField(line)),\(csvField(s)),,")
+        case (.csv, .failure(let e)): out.append("\(csvField(line)),,\(e.kind.rawValue),\(csvField(e.message))")
+        case (.json, .success(let s)): out.append("{\"input\":\(jsonString(line)),\"result\":\(jsonString(s))}")
         case (.json, .failure(let e)):
-            out.writeLine("{\"input\":\(jsonString(line)),\"error_class\":\"\(e.kind.rawValue)\",\"error\":\(jsonString(e.message))}")
+            out.append("{\"input\":\(jsonString(line)),\"error_class\":\"\(e.kind.rawValue)\",\"error\":\(jsonString(e.message))}")
         }
+        out.append("\n")
+        out.flushIfFull()
     }
     out.flush()
     if !options.quiet {

@@ -1,4 +1,5 @@
 import Compression
+import Compression
 import Foundation
 @testable import Chemistry
 

@@ -5,10 +5,12 @@ molecules, best of --repeats. Descriptors run on the already-parsed molecules, a
 JSON object on stdout.
 
 Usage: python rdkit_chem_bench.py --input FILE [--limit N] [--repeats R] [--selfies1-path DIR]
-FILE: .smi/.txt (first token per line) or .csv (first column, header skipped), as `rt bench chem` reads it.
+FILE: .smi/.txt (first token per line) or .csv (first column, header skipped), plain or gzip, as `rt bench chem`
+reads it.
 Needs: rdkit==2026.9.1; selfies 1.0.4 installed with pip --target DIR (else the selfies rate is omitted).
 """
 import argparse
+import gzip
 import json
 import sys
 import time
@@ -20,8 +22,10 @@ RDLogger.DisableLog("rdApp.*")
 
 def read(path, limit):
     out = []
-    csv = path.endswith(".csv")
-    with open(path) as f:
+    csv = path.endswith(".csv") or path.endswith(".csv.gz")
+    with open(path, "rb") as probe:
+        gz = probe.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rt") if gz else open(path)) as f:
         for k, line in enumerate(f):
             if len(out) >= limit:
                 break
