@@ -63,6 +63,21 @@ final class DescriptorGoldenTests: XCTestCase {
         }
     }
 
+    /// Report on an extra, uncommitted props file (`RT_CHEM_PROPS_EXTRA=/path/x.props.csv.gz`, written by
+    /// `scripts/chem/props_golden.py`), e.g. a 20,000-molecule fuzz run; skipped without the variable.
+    func testExtraPropsFileReport() throws {
+        guard let path = ProcessInfo.processInfo.environment["RT_CHEM_PROPS_EXTRA"] else {
+            throw XCTSkip("set RT_CHEM_PROPS_EXTRA to compare an extra props file")
+        }
+        let set = try PropertyGolden(path)
+        var a = Agreement()
+        for e in set.valid { Self.compare(e, e.molecule!, into: &a) }
+        let sa = SAScoreTests.check(set).agreement
+        let fp = FingerprintTests.check(set)
+        print("== \(path): \(set.valid.count) valid molecules\n\(a.summary)\n\(sa.summary)\n\(fp.summary)")
+        XCTAssertGreaterThanOrEqual(a.rate("qed"), 0.995)
+    }
+
     func testWorkedExamples() throws {
         // Aspirin, values from RDKit 2026.9.1.
         let aspirin = try Molecule(smiles: "CC(=O)Oc1ccccc1C(=O)O")

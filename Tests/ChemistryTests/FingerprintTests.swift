@@ -10,7 +10,7 @@ final class FingerprintTests: XCTestCase {
         zip(fp.ids, fp.counts).map { "\($0):\($1)" }.joined(separator: " ")
     }
 
-    func check(_ set: PropertyGolden) -> Agreement {
+    static func check(_ set: PropertyGolden) -> Agreement {
         var a = Agreement()
         var previous: MorganFingerprint?
         for e in set.valid {
@@ -31,7 +31,7 @@ final class FingerprintTests: XCTestCase {
 
     func testCuratedSetsMatchRDKit() throws {
         for set in try PropertyGolden.curated() {
-            let a = check(set)
+            let a = Self.check(set)
             XCTAssertGreaterThan(a.total["morgan_crc"] ?? 0, 0)
             for column in a.total.keys.sorted() {
                 XCTAssertEqual(a.mismatches(column), 0, "\(set.name) \(column)\n\(a.summary)")
@@ -40,7 +40,7 @@ final class FingerprintTests: XCTestCase {
     }
 
     func testFuzzSetMatchesRDKit() throws {
-        let a = check(try PropertyGolden.fuzz())
+        let a = Self.check(try PropertyGolden.fuzz())
         // Fingerprints depend only on the graph, H counts, charges, isotopes and ring flags: no residuals expected.
         for column in a.total.keys.sorted() { XCTAssertEqual(a.mismatches(column), 0, "fuzz \(column)\n\(a.summary)") }
     }

@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 @testable import Chemistry
 
@@ -21,9 +22,22 @@ struct PropertyGolden {
     /// Valid rows with our molecule.
     var valid: [Entry] { entries.filter { $0.row["valid"] == "1" && $0.molecule != nil } }
 
+    /// A committed golden set (`Fixtures/NAME.props.csv.gz`), or, for a name containing "/", any props file
+    /// written by `props_golden.py` (e.g. a large uncommitted fuzz run, see `RT_CHEM_PROPS_EXTRA`).
     init(_ name: String) throws {
         self.name = name
-        entries = try GoldenFile.rows(name + ".props.csv.gz").map { row in
+        let rows: [[String: String]]
+        if name.contains("/") {
+            let gz = GzipReader(source: try FileByteSource(path: name))
+            var bytes: [UInt8] = []
+            while let chunk = try gz.nextChunk() { bytes += chunk }
+            var lines = GoldenFile.parseCSV(String(decoding: bytes, as: UTF8.self))
+            let header = lines.isEmpty ? [] : lines.removeFirst()
+            rows = lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0 + Array(repeating: "", count: max(0, header.count - $0.count)))) }
+        } else {
+            rows = try GoldenFile.rows(name + ".props.csv.gz")
+        }
+        entries = rows.map { row in
             let molecule = row["valid"] == "1" ? try? Molecule(smiles: row["input"] ?? "") : nil
             return Entry(row: row, molecule: molecule, properties: molecule.map { MoleculeProperties($0) })
         }
