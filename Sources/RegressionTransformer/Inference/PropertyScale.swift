@@ -17,10 +17,10 @@ public struct PropertyScale: Equatable, Sendable {
     public var normalize: Bool
 
     /// - Throws: when `normalize` is set without a range of positive width.
-    public init(name: String, range: ClosedRange<Double>?, normalize: Bool) throws(DecodingError) {
+    public init(name: String, range: ClosedRange<Double>?, normalize: Bool) throws(InferenceError) {
         if normalize {
             guard let range, range.upperBound > range.lowerBound else {
-                throw DecodingError("<\(name)> is normalised but has no training range of positive width")
+                throw InferenceError("<\(name)> is normalised but has no training range of positive width")
             }
         }
         self.name = name

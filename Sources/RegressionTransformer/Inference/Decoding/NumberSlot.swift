@@ -21,13 +21,13 @@ public struct NumberSlot: Equatable, Sendable {
     /// The slot for `layouts` over `vocabulary`'s number tokens. Layouts with a position the vocabulary cannot fill
     /// (no allowed id at all) are dropped.
     /// - Throws: if the layouts differ in length or none is left.
-    public init(layouts: [NumberLayout], vocabulary: Vocabulary) throws(DecodingError) {
-        guard let first = layouts.first else { throw DecodingError("a number slot needs at least one layout") }
+    public init(layouts: [NumberLayout], vocabulary: Vocabulary) throws(InferenceError) {
+        guard let first = layouts.first else { throw InferenceError("a number slot needs at least one layout") }
         guard layouts.allSatisfy({ $0.tokenCount == first.tokenCount }) else {
-            throw DecodingError("the layouts of one slot must have the same number of tokens: \(layouts)")
+            throw InferenceError("the layouts of one slot must have the same number of tokens: \(layouts)")
         }
         guard first.tokenCount <= 15 else {
-            throw DecodingError("a number slot of \(first.tokenCount) tokens is longer than the 15 this decoder supports")
+            throw InferenceError("a number slot of \(first.tokenCount) tokens is longer than the 15 this decoder supports")
         }
         var kept: [NumberLayout] = []
         var allowed: [[[Int32]]] = []
@@ -41,7 +41,7 @@ public struct NumberSlot: Equatable, Sendable {
             }
         }
         guard !kept.isEmpty else {
-            throw DecodingError("the vocabulary has no number tokens for the layouts \(layouts)")
+            throw InferenceError("the vocabulary has no number tokens for the layouts \(layouts)")
         }
         self.layouts = kept
         self.allowed = allowed
@@ -50,7 +50,7 @@ public struct NumberSlot: Equatable, Sendable {
 
     /// The slot of `tokenCount` value tokens for a property whose values (in the model's units) lie in
     /// `valueRange` — the candidate layouts of `NumberSlot.layouts(tokenCount:valueRange:)`.
-    public init(tokenCount: Int, valueRange: ClosedRange<Double>?, vocabulary: Vocabulary) throws(DecodingError) {
+    public init(tokenCount: Int, valueRange: ClosedRange<Double>?, vocabulary: Vocabulary) throws(InferenceError) {
         try self.init(layouts: Self.layouts(tokenCount: tokenCount, valueRange: valueRange), vocabulary: vocabulary)
     }
 

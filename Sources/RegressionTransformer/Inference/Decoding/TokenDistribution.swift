@@ -65,10 +65,10 @@ public struct LogitRows: Sendable {
     public let values: [Float]
 
     /// Rows from a flat array.
-    /// - Throws: `DecodingError` when `values.count` is not a multiple of `vocabularySize`.
-    public init(values: [Float], vocabularySize: Int) throws(DecodingError) {
+    /// - Throws: `InferenceError` when `values.count` is not a multiple of `vocabularySize`.
+    public init(values: [Float], vocabularySize: Int) throws(InferenceError) {
         guard vocabularySize > 0, values.count % vocabularySize == 0 else {
-            throw DecodingError("\(values.count) logits do not form rows of \(vocabularySize)")
+            throw InferenceError("\(values.count) logits do not form rows of \(vocabularySize)")
         }
         self.values = values
         self.vocabularySize = vocabularySize
@@ -76,8 +76,8 @@ public struct LogitRows: Sendable {
     }
 
     /// Rows from a `[N, V]` tensor.
-    public init(_ tensor: Tensor) throws(DecodingError) {
-        guard tensor.shape.rank == 2 else { throw DecodingError("logits must be [N, V], not \(tensor.shape)") }
+    public init(_ tensor: Tensor) throws(InferenceError) {
+        guard tensor.shape.rank == 2 else { throw InferenceError("logits must be [N, V], not \(tensor.shape)") }
         try self.init(values: tensor.scalars, vocabularySize: tensor.shape[1])
     }
 
@@ -85,13 +85,6 @@ public struct LogitRows: Sendable {
     public func distribution(_ r: Int, temperature: Double = 1) -> TokenDistribution {
         TokenDistribution(logits: values[(r * vocabularySize)..<((r + 1) * vocabularySize)], temperature: temperature)
     }
-}
-
-/// Why decoding could not be done (inputs that do not fit together).
-public struct DecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 @inline(__always) func exponential(_ x: Double) -> Double { x == -.infinity ? 0 : Foundation.exp(x) }

@@ -41,19 +41,19 @@ public struct MaskingPlan: Equatable, Sendable {
     /// Requested atom types absent from the seed (reported, not fatal while another type occurs).
     public let missingAtomTypes: [String]
 
-    /// - Throws: `GenerationError` for a fraction outside [0, 1], unknown or absent element symbols, a substructure
+    /// - Throws: `InferenceError` for a fraction outside [0, 1], unknown or absent element symbols, a substructure
     ///   that is not SMILES/SMARTS or does not occur in the seed, keep and mask overlapping, or nothing to mask.
-    public init(seed: SeedMolecule, request: MaskingRequest) throws(GenerationError) {
+    public init(seed: SeedMolecule, request: MaskingRequest) throws(InferenceError) {
         guard request.fraction >= 0, request.fraction <= 1 else {
-            throw GenerationError("the fraction of tokens to mask must lie in [0, 1], not \(request.fraction)")
+            throw InferenceError("the fraction of tokens to mask must lie in [0, 1], not \(request.fraction)")
         }
-        func atoms(_ texts: [String], _ purpose: String) throws(GenerationError) -> Set<Int> {
+        func atoms(_ texts: [String], _ purpose: String) throws(InferenceError) -> Set<Int> {
             var all = Set<Int>()
             for text in texts {
                 let query = try SubstructureQuery(text)
                 let matched = seed.atoms(matching: query)
                 guard !matched.isEmpty else {
-                    throw GenerationError("the substructure to \(purpose) '\(text)' does not occur in the seed \(seed.smiles)")
+                    throw InferenceError("the substructure to \(purpose) '\(text)' does not occur in the seed \(seed.smiles)")
                 }
                 all.formUnion(matched)
             }
@@ -63,7 +63,7 @@ public struct MaskingPlan: Equatable, Sendable {
         let forcedPositions = seed.positions(within: try atoms(request.substructuresToMask, "mask"))
         let overlap = Set(protectedPositions).intersection(forcedPositions)
         guard overlap.isEmpty else {
-            throw GenerationError("the substructures to keep and to mask overlap (sequence tokens "
+            throw InferenceError("the substructures to keep and to mask overlap (sequence tokens "
                                   + overlap.sorted().map { "\($0 + 1):\(seed.tokens[$0])" }.joined(separator: ", ") + ")")
         }
         var base = Array(seed.tokens.indices)
@@ -75,7 +75,7 @@ public struct MaskingPlan: Equatable, Sendable {
                 if seed.atomSymbols.contains(symbol) { wanted.insert(symbol) } else { missing.append(type) }
             }
             guard !wanted.isEmpty else {
-                throw GenerationError("none of the atom types to mask (\(request.atomTypes.joined(separator: ", "))) "
+                throw InferenceError("none of the atom types to mask (\(request.atomTypes.joined(separator: ", "))) "
                                       + "occurs in the seed \(seed.smiles)")
             }
             base = seed.roles.indices.filter { k in
@@ -88,7 +88,7 @@ public struct MaskingPlan: Equatable, Sendable {
         var count = Int((request.fraction * Double(candidates.count)).rounded(.toNearestOrEven))
         if count == 0 && request.fraction > 0 && !candidates.isEmpty && forcedPositions.isEmpty { count = 1 }
         guard count > 0 || !forcedPositions.isEmpty else {
-            throw GenerationError("nothing to mask in the seed \(seed.smiles) (fraction \(request.fraction), "
+            throw InferenceError("nothing to mask in the seed \(seed.smiles) (fraction \(request.fraction), "
                                   + "\(candidates.count) maskable tokens)")
         }
         tokenCount = seed.tokens.count
@@ -99,11 +99,11 @@ public struct MaskingPlan: Equatable, Sendable {
     }
 
     /// The element symbol named by `type` (`c` → `C`, `cl` → `Cl`, `Br` → `Br`).
-    static func elementSymbol(_ type: String) throws(GenerationError) -> String {
+    static func elementSymbol(_ type: String) throws(InferenceError) -> String {
         let t = type.trimmingASCIIWhitespace()
         let normalised = t.prefix(1).uppercased() + t.dropFirst().lowercased()
         guard !t.isEmpty, let z = PeriodicTable.atomicNumber(of: normalised), z > 0 else {
-            throw GenerationError("'\(type)' is not an element symbol (atom types to mask are elements such as C, N, Cl)")
+            throw InferenceError("'\(type)' is not an element symbol (atom types to mask are elements such as C, N, Cl)")
         }
         return normalised
     }

@@ -24,9 +24,9 @@ public struct SeedMolecule: Sendable {
     public let smilesOrder: [Int]
 
     /// - Parameter language: `selfies` (the SMILES is converted with selfies 1.0.4's encoder) or `smiles`.
-    /// - Throws: `GenerationError` for an invalid SMILES (RDKit rules), one the SELFIES encoder rejects, or a language
+    /// - Throws: `InferenceError` for an invalid SMILES (RDKit rules), one the SELFIES encoder rejects, or a language
     ///   that is not a molecule language.
-    public init(smiles: String, language: SequenceLanguage) throws(GenerationError) {
+    public init(smiles: String, language: SequenceLanguage) throws(InferenceError) {
         let trimmed = smiles.trimmingASCIIWhitespace()
         self.smiles = trimmed
         let raw: Molecule
@@ -34,35 +34,35 @@ public struct SeedMolecule: Sendable {
             raw = try SmilesParser.parse(trimmed)
             molecule = try Molecule(smiles: trimmed)
         } catch {
-            throw GenerationError("the seed '\(smiles)' is not a valid molecule: \(error)")
+            throw InferenceError("the seed '\(smiles)' is not a valid molecule: \(error)")
         }
-        guard molecule.atomCount > 0 else { throw GenerationError("the seed '\(smiles)' has no atoms") }
+        guard molecule.atomCount > 0 else { throw InferenceError("the seed '\(smiles)' has no atoms") }
         canonical = molecule.canonicalSmiles
         let sequence: String
         let tokenizer: RTTokenizer
         switch language {
         case .selfies:
             do { sequence = try SelfiesEncoder.encode(trimmed) } catch {
-                throw GenerationError("the seed '\(smiles)' cannot be written as SELFIES: \(error)")
+                throw InferenceError("the seed '\(smiles)' cannot be written as SELFIES: \(error)")
             }
             tokenizer = RTTokenizer(language: .selfies)
         case .smiles:
             sequence = trimmed
             tokenizer = RTTokenizer(language: .smiles)
         case .aminoAcids, .reactionSMILES, .reactionSELFIES:
-            throw GenerationError("a seed molecule needs a SMILES or SELFIES model, not \(language)")
+            throw InferenceError("a seed molecule needs a SMILES or SELFIES model, not \(language)")
         }
         do { tokens = try tokenizer.tokenize(sequence) } catch {
-            throw GenerationError("the seed '\(smiles)' cannot be tokenized as \(language): \(error)")
+            throw InferenceError("the seed '\(smiles)' cannot be tokenized as \(language): \(error)")
         }
         let walked: (roles: [TokenRole], atomCount: Int)
         do {
             walked = language == .selfies ? try SELFIESRoles.roles(of: tokens) : try SMILESRoles.roles(of: tokens)
         } catch {
-            throw GenerationError("the seed '\(smiles)': \(error)")
+            throw InferenceError("the seed '\(smiles)': \(error)")
         }
         guard walked.atomCount == raw.atomCount else {
-            throw GenerationError("the seed '\(smiles)' has \(raw.atomCount) atoms but its \(language) tokens write "
+            throw InferenceError("the seed '\(smiles)' has \(raw.atomCount) atoms but its \(language) tokens write "
                                   + "\(walked.atomCount)")
         }
         roles = walked.roles
@@ -72,7 +72,7 @@ public struct SeedMolecule: Sendable {
 
     /// Matches the sanitised atoms to the parsed ones in order: sanitisation only removes hydrogen atoms and keeps
     /// the order of the others.
-    static func align(sanitized: Molecule, raw: Molecule, seed: String) throws(GenerationError) -> [Int] {
+    static func align(sanitized: Molecule, raw: Molecule, seed: String) throws(InferenceError) -> [Int] {
         var order: [Int] = []
         var j = 0
         for (i, atom) in raw.atoms.enumerated() {
@@ -85,7 +85,7 @@ public struct SeedMolecule: Sendable {
             }
         }
         guard order.count == sanitized.atomCount else {
-            throw GenerationError("the atoms of the seed '\(seed)' cannot be matched to its sanitised molecule")
+            throw InferenceError("the atoms of the seed '\(seed)' cannot be matched to its sanitised molecule")
         }
         return order
     }

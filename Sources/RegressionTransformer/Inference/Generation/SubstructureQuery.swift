@@ -17,11 +17,11 @@ public struct SubstructureQuery: Sendable, CustomStringConvertible {
     /// Whether `text` was read as SMILES.
     public let isSMILES: Bool
 
-    /// - Throws: `GenerationError` when the text is neither SMILES nor SMARTS (naming both reasons).
-    public init(_ text: String) throws(GenerationError) {
+    /// - Throws: `InferenceError` when the text is neither SMILES nor SMARTS (naming both reasons).
+    public init(_ text: String) throws(InferenceError) {
         self.text = text
         let trimmed = text.trimmingASCIIWhitespace()
-        guard !trimmed.isEmpty else { throw GenerationError("an empty substructure") }
+        guard !trimmed.isEmpty else { throw InferenceError("an empty substructure") }
         if let molecule = try? Molecule(smiles: trimmed), let pattern = try? SmartsPattern(molecule.canonicalSmiles) {
             self.pattern = pattern
             isSMILES = true
@@ -31,7 +31,7 @@ public struct SubstructureQuery: Sendable, CustomStringConvertible {
             pattern = try SmartsPattern(trimmed)
             isSMILES = false
         } catch {
-            throw GenerationError("'\(text)' is neither a valid SMILES nor a SMARTS pattern (\(error))")
+            throw InferenceError("'\(text)' is neither a valid SMILES nor a SMARTS pattern (\(error))")
         }
     }
 
@@ -42,11 +42,4 @@ public struct SubstructureQuery: Sendable, CustomStringConvertible {
 
     /// Whether the substructure occurs in `molecule`.
     public func occurs(in molecule: Molecule) -> Bool { pattern.hasMatch(in: molecule) }
-}
-
-/// Why a generation request cannot be carried out (bad seed, bad masking rules, goals the model cannot take).
-public struct GenerationError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -35,9 +35,9 @@ public enum SELFIESRoles {
     static let indexValue: [String: Int] = Dictionary(uniqueKeysWithValues: indexAlphabet.enumerated().map { ($1, $0) })
 
     /// The roles of `symbols` (the tokens of one SELFIES string), and the number of atoms.
-    /// - Throws: `DecodingError` when the symbols are not what the encoder writes (a branch or ring running past the
+    /// - Throws: `InferenceError` when the symbols are not what the encoder writes (a branch or ring running past the
     ///   end, a ring reaching before its fragment).
-    public static func roles(of symbols: [String]) throws(DecodingError) -> (roles: [TokenRole], atomCount: Int) {
+    public static func roles(of symbols: [String]) throws(InferenceError) -> (roles: [TokenRole], atomCount: Int) {
         var roles = [TokenRole](repeating: .other, count: symbols.count)
         var atomCount = 0
         var fragmentStart = 0
@@ -58,7 +58,7 @@ public enum SELFIESRoles {
 
     /// Walks one chain (a fragment or a branch); `anchor` is the atom the chain's first atom bonds to.
     static func walk(_ s: [String], _ range: Range<Int>, anchor: Int?, fragmentStart: Int, roles: inout [TokenRole],
-                     atomCount: inout Int) throws(DecodingError) {
+                     atomCount: inout Int) throws(InferenceError) {
         var previous = anchor
         var i = range.lowerBound
         while i < range.upperBound {
@@ -66,12 +66,12 @@ public enum SELFIESRoles {
             if let length = branchIndexLength(symbol) {
                 let indices = i + 1..<(i + 1 + length)
                 guard indices.upperBound <= range.upperBound, let current = previous else {
-                    throw DecodingError("branch symbol \(symbol) at token \(i + 1) without an atom before it or its index")
+                    throw InferenceError("branch symbol \(symbol) at token \(i + 1) without an atom before it or its index")
                 }
                 let n = number(s[indices])
                 let branch = indices.upperBound..<(indices.upperBound + n + 1)
                 guard branch.upperBound <= range.upperBound else {
-                    throw DecodingError("branch at token \(i + 1) runs past the end of its chain")
+                    throw InferenceError("branch at token \(i + 1) runs past the end of its chain")
                 }
                 let first = atomCount
                 try walk(s, branch, anchor: current, fragmentStart: fragmentStart, roles: &roles, atomCount: &atomCount)
@@ -80,11 +80,11 @@ public enum SELFIESRoles {
             } else if let length = ringIndexLength(symbol) {
                 let indices = i + 1..<(i + 1 + length)
                 guard indices.upperBound <= range.upperBound, let current = previous else {
-                    throw DecodingError("ring symbol \(symbol) at token \(i + 1) without an atom before it or its index")
+                    throw InferenceError("ring symbol \(symbol) at token \(i + 1) without an atom before it or its index")
                 }
                 let partner = current - (number(s[indices]) + 1)
                 guard partner >= fragmentStart else {
-                    throw DecodingError("ring symbol at token \(i + 1) reaches before the start of its molecule")
+                    throw InferenceError("ring symbol at token \(i + 1) reaches before the start of its molecule")
                 }
                 for k in i..<indices.upperBound { roles[k] = .bond(partner, current) }
                 i = indices.upperBound
@@ -130,7 +130,7 @@ public enum SMILESRoles {
                                           "p", "*"]
     static let bondTokens: Set<String> = ["-", "=", "#", "$", ":", "/", "\\", "~"]
 
-    public static func roles(of tokens: [String]) throws(DecodingError) -> (roles: [TokenRole], atomCount: Int) {
+    public static func roles(of tokens: [String]) throws(InferenceError) -> (roles: [TokenRole], atomCount: Int) {
         var roles = [TokenRole](repeating: .other, count: tokens.count)
         var atomCount = 0
         var previous: Int? = nil
@@ -151,7 +151,7 @@ public enum SMILESRoles {
                 pendingBonds.append(i)
             } else if token.first?.isNumber == true || token.hasPrefix("%") {
                 guard let current = previous else {
-                    throw DecodingError("ring-closure digit '\(token)' at token \(i + 1) without an atom before it")
+                    throw InferenceError("ring-closure digit '\(token)' at token \(i + 1) without an atom before it")
                 }
                 if let open = openRings.removeValue(forKey: token) {
                     for k in open.positions + pendingBonds + [i] { roles[k] = .bond(open.atom, current) }
@@ -161,12 +161,12 @@ public enum SMILESRoles {
                 pendingBonds = []
             } else if token == "(" {
                 guard let current = previous else {
-                    throw DecodingError("'(' at token \(i + 1) without an atom before it")
+                    throw InferenceError("'(' at token \(i + 1) without an atom before it")
                 }
                 branches.append((current, i))
                 openedBranch = (i, current)
             } else if token == ")" {
-                guard let branch = branches.popLast() else { throw DecodingError("unmatched ')' at token \(i + 1)") }
+                guard let branch = branches.popLast() else { throw InferenceError("unmatched ')' at token \(i + 1)") }
                 roles[i] = roles[branch.open]
                 previous = branch.anchor
             } else {
@@ -175,8 +175,8 @@ public enum SMILESRoles {
                 pendingBonds = []
             }
         }
-        guard openRings.isEmpty else { throw DecodingError("ring-closure digit(s) \(openRings.keys.sorted()) never closed") }
-        guard branches.isEmpty else { throw DecodingError("unclosed '('") }
+        guard openRings.isEmpty else { throw InferenceError("ring-closure digit(s) \(openRings.keys.sorted()) never closed") }
+        guard branches.isEmpty else { throw InferenceError("unclosed '('") }
         return (roles, atomCount)
     }
 }
