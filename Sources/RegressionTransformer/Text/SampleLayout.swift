@@ -2,7 +2,8 @@
 /// are. Collators (which positions to mask), decoders (which positions are number slots) and evaluation
 /// (reading predictions back) all start here. Works on any ids — data, masked inputs, or model output.
 ///
-/// Positions index the id array as given (with `[CLS]` at 0 if present).
+/// Positions are offsets from the start of the ids given (0 = the first id, `[CLS]` if present) — also when
+/// an `ArraySlice` of a batch row is passed, so add the row's start to index the batch.
 public struct SampleLayout: Equatable, Sendable {
     /// Positions of the content: after a leading `[CLS]`, up to the first `[SEP]` (or the end), without
     /// trailing `[PAD]`s (the even-length padding and any batch padding).
