@@ -45,10 +45,12 @@ public enum Crippen {
     static func typeRows(_ target: SubstructureTarget) -> [Int16] {
         let t = table
         var types = [Int16](repeating: -1, count: target.atomCount)
-        for a in 0 ..< target.atomCount {
-            for r in t.rowsByElement[target.atomicNumber(a)] where t.patterns[Int(r)].hasMatch(target, rootedAt: a) {
-                types[a] = r
-                break
+        target.withView { view in
+            for a in 0 ..< view.atomCount {
+                for r in t.rowsByElement[Int(view.atoms[a].atomicNumber)] where t.patterns[Int(r)].hasMatch(view, rootedAt: a) {
+                    types[a] = r
+                    break
+                }
             }
         }
         return types

@@ -118,9 +118,11 @@ public enum QED {
 
     /// Number of structural alerts with at least one match.
     static func alertCount(_ target: SubstructureTarget) -> Int {
-        var count = 0
-        for p in alertPrograms where p.hasMatch(target) { count += 1 }
-        return count
+        target.withView { view in
+            var count = 0
+            for p in alertPrograms where p.hasMatch(view) { count += 1 }
+            return count
+        }
     }
 
     /// Indices (0-based, into `QED.StructuralAlertSmarts`) of the alerts that match.

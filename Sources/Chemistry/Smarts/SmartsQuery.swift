@@ -74,6 +74,19 @@ struct ElementSet: Sendable, Equatable {
         }
     }
 
+    /// Every element, aromatic or not.
+    static let all = ElementSet(aliphatic: (~0, ~0), aromatic: (~0, ~0))
+
+    init(aliphatic: (UInt64, UInt64), aromatic: (UInt64, UInt64)) {
+        self.aliphatic = aliphatic
+        self.aromatic = aromatic
+    }
+
+    func intersection(_ o: ElementSet) -> ElementSet {
+        ElementSet(aliphatic: (aliphatic.0 & o.aliphatic.0, aliphatic.1 & o.aliphatic.1),
+                   aromatic: (aromatic.0 & o.aromatic.0, aromatic.1 & o.aromatic.1))
+    }
+
     func union(_ o: ElementSet) -> ElementSet {
         var r = self
         r.aliphatic = (aliphatic.0 | o.aliphatic.0, aliphatic.1 | o.aliphatic.1)
@@ -129,6 +142,23 @@ struct QueryTree: Hashable, Sendable {
             guard let a = possibleAtomicNumbers(node.left), let b = possibleAtomicNumbers(node.right) else { return nil }
             return a.union(b)
         default: return nil
+        }
+    }
+
+    /// The (element, aromaticity) pairs the query can match at most (a superset; used to reject candidate atoms
+    /// with one bit test before evaluating the tree).
+    func possibleElements(_ n: Int32? = nil) -> ElementSet {
+        let index = n ?? root
+        guard index >= 0 else { return .all }
+        let node = nodes[Int(index)]
+        switch node.kind {
+        case AtomPrimitive.atomicNumber, AtomPrimitive.atomType:
+            return ElementSet(node) ?? .all
+        case AtomPrimitive.aromatic: return ElementSet(aliphatic: (0, 0), aromatic: (~0, ~0))
+        case AtomPrimitive.aliphatic: return ElementSet(aliphatic: (~0, ~0), aromatic: (0, 0))
+        case QueryLogic.and: return possibleElements(node.left).intersection(possibleElements(node.right))
+        case QueryLogic.or: return possibleElements(node.left).union(possibleElements(node.right))
+        default: return .all
         }
     }
 

@@ -3,8 +3,19 @@
 /// dot-separated part), checking the connecting bond, the atom query and the ring-closure bonds back to earlier
 /// atoms. State lives in stack-allocated buffers; nothing is allocated per candidate.
 extension SmartsProgram {
+    /// `search` on a target (its arrays pinned for the duration; the search itself runs on raw memory).
+    func search(_ target: SubstructureTarget, rootedAt root: Int?, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
+        target.withView { search($0, rootedAt: root, body) }
+    }
+
+    func hasMatch(_ target: SubstructureTarget) -> Bool { target.withView { hasMatch($0) } }
+
+    func hasMatch(_ target: SubstructureTarget, rootedAt a: Int) -> Bool { target.withView { hasMatch($0, rootedAt: a) } }
+
+    func rootedMatchMask(_ target: SubstructureTarget) -> [Bool] { target.withView { rootedMatchMask($0) } }
+
     /// Runs the search; `body` gets each complete mapping (indexed by query atom) and returns `false` to stop.
-    func search(_ t: SubstructureTarget, rootedAt root: Int?, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
+    func search(_ t: TargetView, rootedAt root: Int?, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
         guard atomCount > 0, t.atomCount > 0, atomCount <= t.atomCount else { return }
         for m in requiredElements where m.0 & t.elementMask.0 == 0 && m.1 & t.elementMask.1 == 0 { return }
         if let root {
@@ -12,7 +23,7 @@ extension SmartsProgram {
             if recursive.isEmpty {
                 // Cheap rejection (and the whole answer for one-atom patterns) before any set-up.
                 var unused: UInt8 = 0
-                guard atomMatches(Int(atomRoots[0]), root, t, &unused) else { return }
+                guard atomPasses(0, root, t, &unused) else { return }
                 if atomCount == 1 {
                     _ = Self.report(root, body)
                     return
@@ -24,7 +35,7 @@ extension SmartsProgram {
 
     /// Calls `body` with a zeroed memo for this pattern's recursive sub-patterns on `t` (one byte per
     /// (sub-pattern, atom): 0 unknown, 1 no, 2 yes), valid during the call.
-    func withRecursionMemo<R>(_ t: SubstructureTarget, _ body: (UnsafeMutablePointer<UInt8>) -> R) -> R {
+    func withRecursionMemo<R>(_ t: TargetView, _ body: (UnsafeMutablePointer<UInt8>) -> R) -> R {
         let size = max(recursive.count * t.atomCount, 1)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { memo in
             memo.initialize(repeating: 0)
@@ -33,7 +44,7 @@ extension SmartsProgram {
     }
 
     /// The search with a caller-provided recursion memo (shared across several searches on the same target).
-    func search(_ t: SubstructureTarget, rootedAt root: Int?, memo: UnsafeMutablePointer<UInt8>,
+    func search(_ t: TargetView, rootedAt root: Int?, memo: UnsafeMutablePointer<UInt8>,
                 _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
         let n = atomCount
         guard n > 0, t.atomCount > 0, n <= t.atomCount else { return }
@@ -41,11 +52,11 @@ extension SmartsProgram {
         if n == 1 {
             // One-atom patterns: the atom query is the whole search.
             if let root {
-                guard atomMatches(Int(atomRoots[0]), root, t, memo) else { return }
+                guard atomPasses(0, root, t, memo) else { return }
                 _ = Self.report(root, body)
                 return
             }
-            for a in 0 ..< t.atomCount where atomMatches(Int(atomRoots[0]), a, t, memo) {
+            for a in 0 ..< t.atomCount where atomPasses(0, a, t, memo) {
                 if !Self.report(a, body) { return }
             }
             return
@@ -56,20 +67,20 @@ extension SmartsProgram {
                 state.initialize(repeating: -1)
                 let mapping = UnsafeMutableBufferPointer(rebasing: state[0 ..< n])
                 let cursor = UnsafeMutableBufferPointer(rebasing: state[n ..< 2 * n])
-                run(t, root, memo, mapping, cursor, used, body)
+                run(root == nil ? freePlan : rootedPlan, t, root, memo, mapping, cursor, used, body)
             }
         }
     }
 
     /// Whether the pattern occurs in `t`.
-    func hasMatch(_ t: SubstructureTarget) -> Bool {
+    func hasMatch(_ t: TargetView) -> Bool {
         var found = false
         search(t, rootedAt: nil) { _ in found = true; return false }
         return found
     }
 
     /// Whether some match maps query atom 0 onto atom `a`.
-    func hasMatch(_ t: SubstructureTarget, rootedAt a: Int) -> Bool {
+    func hasMatch(_ t: TargetView, rootedAt a: Int) -> Bool {
         var found = false
         search(t, rootedAt: a) { _ in found = true; return false }
         return found
@@ -83,7 +94,7 @@ extension SmartsProgram {
     }
 
     /// For every atom of `t`: is there a match with query atom 0 on it? (One recursion memo for all atoms.)
-    func rootedMatchMask(_ t: SubstructureTarget) -> [Bool] {
+    func rootedMatchMask(_ t: TargetView) -> [Bool] {
         var mask = [Bool](repeating: false, count: t.atomCount)
         withRecursionMemo(t) { memo in
             for a in 0 ..< t.atomCount {
@@ -94,27 +105,27 @@ extension SmartsProgram {
     }
 
     @inline(__always)
-    private func run(_ t: SubstructureTarget, _ root: Int?, _ memo: UnsafeMutablePointer<UInt8>,
+    private func run(_ plan: Plan, _ t: TargetView, _ root: Int?, _ memo: UnsafeMutablePointer<UInt8>,
                      _ mapping: UnsafeMutableBufferPointer<Int32>, _ cursor: UnsafeMutableBufferPointer<Int32>,
                      _ used: UnsafeMutableBufferPointer<Bool>, _ body: (UnsafeBufferPointer<Int32>) -> Bool) {
         let n = atomCount
         var d = 0
         cursor[0] = 0
         while true {
-            let q = Int(order[d])
-            let parent = Int(parentAtom[d])
+            let q = Int(plan.order[d])
+            let parent = Int(plan.parentAtom[d])
             var found = -1
             if parent < 0 {
                 if d == 0, let root {
-                    if cursor[0] == 0 && !used[root] && atomMatches(Int(atomRoots[q]), root, t, memo)
-                        && closuresMatch(d, root, t, mapping) {
+                    if cursor[0] == 0 && !used[root] && atomPasses(q, root, t, memo)
+                        && closuresMatch(plan, d, root, t, mapping) {
                         found = root
                     }
                     cursor[0] = 1
                 } else {
                     var c = Int(cursor[d])
                     while c < t.atomCount {
-                        if !used[c] && atomMatches(Int(atomRoots[q]), c, t, memo) && closuresMatch(d, c, t, mapping) {
+                        if !used[c] && atomPasses(q, c, t, memo) && closuresMatch(plan, d, c, t, mapping) {
                             found = c
                             break
                         }
@@ -126,12 +137,12 @@ extension SmartsProgram {
                 let from = Int(mapping[parent])
                 let lo = Int(t.adjacencyStart[from]), hi = Int(t.adjacencyStart[from + 1])
                 var k = lo + Int(cursor[d])
-                let bondRoot = Int(bondRoots[Int(parentBond[d])])
+                let bondRoot = Int(bondRoots[Int(plan.parentBond[d])])
                 while k < hi {
                     let nb = t.adjacency[k]
                     let c = Int(nb.atom)
-                    if !used[c] && bondMatches(bondRoot, Int(nb.bond), t) && atomMatches(Int(atomRoots[q]), c, t, memo)
-                        && closuresMatch(d, c, t, mapping) {
+                    if !used[c] && bondMatches(bondRoot, Int(nb.bond), t) && atomPasses(q, c, t, memo)
+                        && closuresMatch(plan, d, c, t, mapping) {
                         found = c
                         break
                     }
@@ -152,7 +163,7 @@ extension SmartsProgram {
             } else {
                 if d == 0 { return }
                 d -= 1
-                let back = Int(order[d])
+                let back = Int(plan.order[d])
                 used[Int(mapping[back])] = false
                 mapping[back] = -1
             }
@@ -160,12 +171,12 @@ extension SmartsProgram {
     }
 
     @inline(__always)
-    private func closuresMatch(_ d: Int, _ atom: Int, _ t: SubstructureTarget,
+    private func closuresMatch(_ plan: Plan, _ d: Int, _ atom: Int, _ t: TargetView,
                                _ mapping: UnsafeMutableBufferPointer<Int32>) -> Bool {
-        var k = Int(closureStart[d])
-        let end = Int(closureStart[d + 1])
+        var k = Int(plan.closureStart[d])
+        let end = Int(plan.closureStart[d + 1])
         while k < end {
-            let c = closures[k]
+            let c = plan.closures[k]
             let b = t.bond(between: atom, Int(mapping[Int(c.atom)]))
             if b < 0 || !bondMatches(Int(bondRoots[Int(c.bond)]), b, t) { return false }
             k += 1
@@ -173,8 +184,16 @@ extension SmartsProgram {
         return true
     }
 
+    /// Does query atom `q` match target atom `a`? (Element filter first, then the query tree.)
+    @inline(__always)
+    func atomPasses(_ q: Int, _ a: Int, _ t: TargetView, _ memo: UnsafeMutablePointer<UInt8>) -> Bool {
+        let p = t.atoms[a]
+        guard atomFilters[q].contains(p.atomicNumber, aromatic: p.isAromatic) else { return false }
+        return atomMatches(Int(atomRoots[q]), a, t, memo)
+    }
+
     /// Evaluates atom query node `node` on target atom `a`.
-    func atomMatches(_ node: Int, _ a: Int, _ t: SubstructureTarget, _ memo: UnsafeMutablePointer<UInt8>) -> Bool {
+    func atomMatches(_ node: Int, _ a: Int, _ t: TargetView, _ memo: UnsafeMutablePointer<UInt8>) -> Bool {
         let q = atomNodes[node]
         let p = t.atoms[a]
         switch q.kind {
@@ -210,7 +229,7 @@ extension SmartsProgram {
     }
 
     /// Evaluates bond query node `node` on target bond `b`.
-    func bondMatches(_ node: Int, _ b: Int, _ t: SubstructureTarget) -> Bool {
+    func bondMatches(_ node: Int, _ b: Int, _ t: TargetView) -> Bool {
         let q = bondNodes[node]
         let p = t.bonds[b]
         switch q.kind {

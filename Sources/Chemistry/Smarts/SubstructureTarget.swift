@@ -154,3 +154,42 @@ public struct SubstructureTarget: Sendable {
     /// Atomic number of atom `i`.
     public func atomicNumber(_ i: Int) -> Int { Int(atoms[i].atomicNumber) }
 }
+
+/// A `SubstructureTarget`'s arrays as raw buffers, valid inside `withView`: what the search reads, so matching
+/// does no reference counting.
+struct TargetView {
+    let atoms: UnsafeBufferPointer<SubstructureTarget.AtomProperties>
+    let bonds: UnsafeBufferPointer<SubstructureTarget.BondProperties>
+    let adjacencyStart: UnsafeBufferPointer<Int32>
+    let adjacency: UnsafeBufferPointer<SubstructureTarget.Neighbor>
+    let elementMask: (UInt64, UInt64)
+
+    @inline(__always) var atomCount: Int { atoms.count }
+
+    /// Index of the bond joining atoms `a` and `b`, or −1.
+    @inline(__always) func bond(between a: Int, _ b: Int) -> Int {
+        var k = Int(adjacencyStart[a])
+        let end = Int(adjacencyStart[a + 1])
+        while k < end {
+            if Int(adjacency[k].atom) == b { return Int(adjacency[k].bond) }
+            k += 1
+        }
+        return -1
+    }
+}
+
+extension SubstructureTarget {
+    /// Calls `body` with raw views of the target's arrays.
+    func withView<R>(_ body: (TargetView) -> R) -> R {
+        atoms.withUnsafeBufferPointer { atoms in
+            bonds.withUnsafeBufferPointer { bonds in
+                adjacencyStart.withUnsafeBufferPointer { start in
+                    adjacency.withUnsafeBufferPointer { adjacency in
+                        body(TargetView(atoms: atoms, bonds: bonds, adjacencyStart: start, adjacency: adjacency,
+                                        elementMask: elementMask))
+                    }
+                }
+            }
+        }
+    }
+}
