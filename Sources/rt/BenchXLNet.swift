@@ -23,6 +23,8 @@ struct XLNetBenchArguments: ParsableArguments {
     @Option(help: "The peer script.") var peerScript = "scripts/peers/xlnet_torch_bench.py"
     @Option(help: "target_mapping style of the peer: full (RT's collators) or compact.") var peerTargets = "full"
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.") var waitIdle = false
+    @Option(help: "Clock: wall, or cpu (the thread's CPU time; needs --threads 1; robust on a busy machine).")
+    var clock: BenchClockChoice = .wall
 
     func validate() throws {
         guard layers > 0, dModel > 0, heads > 0, dModel % heads == 0, dInner > 0, vocab > 15, threads > 0 else {
@@ -32,6 +34,7 @@ struct XLNetBenchArguments: ParsableArguments {
             throw ValidationError("--dropout must be in [0, 1) and --target-frac in (0, 1]")
         }
         guard ["full", "compact"].contains(peerTargets) else { throw ValidationError("--peer-targets: full or compact") }
+        guard clock == .wall || threads == 1 else { throw ValidationError("--clock cpu needs --threads 1") }
     }
 
     func options() -> XLNetBenchmark.Options {
@@ -39,6 +42,7 @@ struct XLNetBenchArguments: ParsableArguments {
         o.layers = layers; o.modelDimension = dModel; o.heads = heads; o.innerDimension = dInner
         o.vocabularySize = vocab; o.dropout = dropout; o.targetFraction = targetFrac; o.seed = seed
         o.queryStream = queryStream
+        if clock == .cpu { o.clock = { BenchClock.threadCPUTime() } }
         return o
     }
 
@@ -48,7 +52,8 @@ struct XLNetBenchArguments: ParsableArguments {
          ("engine_version", jsonString("rt \(RegressionTransformerInfo.version), GEMM \(Gemm.backend.rawValue)")),
          ("mode", jsonString(mode)), ("threads", "\(threads)"), ("layers", "\(layers)"), ("d_model", "\(dModel)"),
          ("heads", "\(heads)"), ("d_inner", "\(dInner)"), ("vocab", "\(vocab)"), ("dropout", "\(dropout)"),
-         ("params", "\(benchmark.parameterCount)"), ("seed", "\(seed)"), ("query_stream", jsonString(queryStream.rawValue))]
+         ("params", "\(benchmark.parameterCount)"), ("seed", "\(seed)"), ("query_stream", jsonString(queryStream.rawValue)),
+         ("clock", jsonString(clock.rawValue))]
     }
 
     /// Runs the peer script in `mode` with the same configuration; returns its JSON object (nil without --peer).

@@ -32,11 +32,11 @@ extension Tape {
     /// One layer on the stacked streams `x` `[R, d]` (spec/rt-reference.md §3.4 step 4), both streams with the
     /// same weights; keys and values come from the content rows only:
     ///
-    ///     q = x·W_q  [R, HD];  k = h·W_k, v = h·W_v  [B·L, HD];  kr = dropout(R)·W_r  [2L, HD]
+    ///     q = x·W_q  [R, HD];  k = h·W_k, v = h·W_v  [B·L, HD];  kr = dropout(R)·W_r  [2L, HD] (given)
     ///     a = relativeAttention(q, k, v, kr)                       (`Tape.relativeAttention`)
     ///     x' = LayerNorm(dropout(a·W_oᵀ) + x)
     ///     y  = LayerNorm(dropout(W_2·dropout(gelu(W_1·x' + b_1)) + b_2) + x')
-    func xlnetLayer(_ x: Tensor, _ p: XLNetLayerParameters, positions: Tensor, layout: StreamLayout,
+    func xlnetLayer(_ x: Tensor, _ p: XLNetLayerParameters, positionKeys kr: Tensor, layout: StreamLayout,
                     configuration c: XLNetConfiguration, dropout: Float, key: RandomKey) throws -> Tensor {
         let d = c.modelDimension, hd = c.headCount * c.headDimension
         let eps = Float(c.layerNormEpsilon)
@@ -45,7 +45,6 @@ extension Tape {
         let h = layout.queryRows > 0 ? try slice(x, axis: 0, 0..<layout.contentRows) : x
         let k = try linear(h, weight: matrix(p.k), layout: .inOut)
         let v = try linear(h, weight: matrix(p.v), layout: .inOut)
-        let kr = try linear(positions, weight: matrix(p.r), layout: .inOut)
         let a = try relativeAttention(query: q, key: k, value: v, positionKey: kr, contentBias: p.contentBias,
                                       positionBias: p.positionBias, layout: layout, heads: c.headCount,
                                       dropout: dropout, key: key.derived(DropoutSite.attentionProbabilities.rawValue))

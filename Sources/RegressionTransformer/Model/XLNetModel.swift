@@ -47,6 +47,7 @@ public final class XLNetModel {
     let layers: [XLNetLayerParameters]
     let wordEmbedding: Tensor, maskEmbedding: Tensor, lmBias: Tensor
     private let positionCache = PositionCache()
+    private let positionKeyCache = PositionKeyCache()
 
     /// A model over existing parameters (e.g. loaded from a checkpoint).
     /// - Parameters:
@@ -116,8 +117,14 @@ public final class XLNetModel {
         let r = try tape.dropout(positionCache.encoding(length: batch.length, configuration: c), p: p,
                                  key: runKey.derived(DropoutSite.positions.rawValue))
         var hidden: [Tensor] = recordingHiddenStates ? [x] : []
+        let hd = c.headCount * c.headDimension
         for (i, layer) in layers.enumerated() {
-            x = try tape.xlnetLayer(x, layer, positions: r, layout: layout, configuration: c, dropout: p,
+            // kr = dropout(R)·W_r, once per layer for the whole batch; cached across calls in inference.
+            let computeKeys = { try tape.linear(r, weight: try tape.reshape(layer.r, [c.modelDimension, hd]), layout: .inOut) }
+            let kr = p == 0 && !tape.isTracking([layer.r])
+                ? try positionKeyCache.keys(layer: i, length: batch.length, weight: layer.r, compute: computeKeys)
+                : try computeKeys()
+            x = try tape.xlnetLayer(x, layer, positionKeys: kr, layout: layout, configuration: c, dropout: p,
                                     key: runKey.derived(0x1000 + UInt64(i)))
             if recordingHiddenStates { hidden.append(x) }
         }

@@ -207,6 +207,25 @@ final class XLNetModelTests: XCTestCase {
         }
     }
 
+    /// Inference reuses the position keys only while W_r is unchanged: after an update the result equals a
+    /// model without cache.
+    func testPositionKeyCacheNeverServesStaleKeys() throws {
+        let model = try XLNetModel(configuration: Self.tinyConfiguration(), vocabulary: Self.vocabulary, seed: 12)
+        let (batch, _) = try Self.tinyBatch()
+        let first = try model.forward(batch, tape: Tape(recording: false)).logits!.scalars
+        XCTAssertEqual(try model.forward(batch, tape: Tape(recording: false)).logits!.scalars, first)
+        let wr = try model.parameters.tensor("transformer.layer.1.rel_attn.r")
+        wr.unsafePointer[5] += 0.5
+        let updated = try model.forward(batch, tape: Tape(recording: false)).logits!.scalars
+        let fresh = try XLNetModel(configuration: model.configuration, vocabulary: Self.vocabulary, parameters: model.parameters)
+        XCTAssertEqual(updated, try fresh.forward(batch, tape: Tape(recording: false)).logits!.scalars)
+        XCTAssertNotEqual(updated, first)
+        // Another length is another entry.
+        let short = try XLNetBatch(batchSize: 1, length: 4, ids: [2, 12, 13, 3], targets: [[1]])
+        XCTAssertEqual(try model.forward(short, tape: Tape(recording: false)).logits!.scalars,
+                       try fresh.forward(short, tape: Tape(recording: false)).logits!.scalars)
+    }
+
     func testInputErrors() throws {
         let model = try XLNetModel(configuration: Self.tinyConfiguration(), vocabulary: Self.vocabulary, seed: 1)
         let tape = Tape(recording: false)
