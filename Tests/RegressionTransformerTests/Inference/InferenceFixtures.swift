@@ -18,3 +18,53 @@ enum InferenceFixtures {
         return TokenDistribution(logProbabilities: lp)
     }
 }
+
+/// A `MaskFiller` with hand-made distributions: value-slot masks (before the first `|`) get `values(rowTokens)[k]` for
+/// the k-th value mask of the row; sequence masks get `sequence(rowTokens)`. Records the rows it was asked about.
+final class StubFiller: MaskFiller {
+    let vocabulary: Vocabulary
+    var values: ([String]) -> [[String: Double]]
+    var sequence: ([String]) -> [String: Double]
+    var calls: [[[String]]] = []
+
+    init(vocabulary: Vocabulary, values: @escaping ([String]) -> [[String: Double]],
+         sequence: @escaping ([String]) -> [String: Double] = { _ in ["[C]": 1] }) {
+        self.vocabulary = vocabulary
+        self.values = values
+        self.sequence = sequence
+    }
+
+    func distributions(for rows: [[Int32]], temperature: Double) throws -> [[TokenDistribution]] {
+        let rowTokens = rows.map { $0.map { vocabulary.tokens[Int($0)] } }
+        calls.append(rowTokens)
+        return rowTokens.map { tokens in
+            let bar = tokens.firstIndex(of: "|") ?? tokens.count
+            var k = 0
+            return tokens.indices.filter { tokens[$0] == "[MASK]" }.map { i in
+                if i < bar {
+                    defer { k += 1 }
+                    return distribution(values(tokens)[k])
+                }
+                return distribution(sequence(tokens))
+            }
+        }
+    }
+
+    func distribution(_ probabilities: [String: Double]) -> TokenDistribution {
+        var lp = [Double](repeating: -.infinity, count: vocabulary.count)
+        for (token, p) in probabilities { lp[Int(vocabulary.id(of: token)!)] = log(p) }
+        return TokenDistribution(logProbabilities: lp)
+    }
+}
+
+extension InferenceFixtures {
+    /// A QED model over the shipped SELFIES vocabulary (mask length 5, range [0, 1] unless given).
+    static func qedModel(_ filler: StubFiller, range: ClosedRange<Double> = 0...1, normalize: Bool = false) throws
+        -> InferenceModel
+    {
+        try InferenceModel(vocabulary: TextFixtures.smallMolecules, language: .selfies,
+                           inference: InferenceConfiguration(properties: [
+                               .init(token: "<qed>", range: range, normalize: normalize, maskLength: 5)]),
+                           filler: filler)
+    }
+}

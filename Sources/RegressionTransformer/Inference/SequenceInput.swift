@@ -1,0 +1,56 @@
+import Chemistry
+
+/// How an input sequence is written.
+public enum SequenceFormat: String, Sendable, CaseIterable {
+    /// SMILES for a molecule model whose language is SELFIES when the text is not SELFIES the vocabulary knows,
+    /// otherwise the model's own language.
+    case auto
+    /// A SMILES string (converted to SELFIES with selfies 1.0.4's encoder for a SELFIES model).
+    case smiles
+    /// Already in the model's language.
+    case native
+}
+
+extension InferenceModel {
+    /// The sequence in the model's language for a user's input: the text after the last `|` (so RT lines such as
+    /// `<qed>0.41|CCO` work too), trimmed, and for a SELFIES model converted from SMILES when it is SMILES.
+    ///
+    /// `auto` reads text as SELFIES when it consists of bracketed symbols (and `.`) that are all in the vocabulary,
+    /// otherwise as SMILES. A SMILES must be a valid molecule (RDKit rules) — GT4SD validates inputs the same way.
+    /// - Throws: `InferenceError` for an empty sequence, an invalid SMILES or one the SELFIES encoder rejects.
+    public func modelSequence(_ input: String, format: SequenceFormat = .auto) throws(InferenceError) -> String {
+        let afterBar = input.lastIndex(of: "|").map { input[input.index(after: $0)...] } ?? input[...]
+        let text = String(afterBar).trimmingASCIIWhitespace()
+        guard !text.isEmpty else { throw InferenceError("empty sequence") }
+        let isMoleculeModel = language == .selfies || language == .smiles
+        switch format {
+        case .native:
+            return text
+        case .smiles:
+            guard isMoleculeModel else { throw InferenceError("a \(language) model does not take SMILES input") }
+        case .auto:
+            if language != .selfies || looksLikeKnownSELFIES(text) {
+                if language == .smiles { try validateSMILES(text) }
+                return text
+            }
+        }
+        try validateSMILES(text)
+        guard language == .selfies else { return text }
+        do { return try SelfiesEncoder.encode(text) } catch {
+            throw InferenceError("'\(text)' cannot be written as SELFIES: \(error)")
+        }
+    }
+
+    func validateSMILES(_ text: String) throws(InferenceError) {
+        do { _ = try Molecule(smiles: text) } catch {
+            throw InferenceError("'\(text)' is not a valid molecule: \(error)")
+        }
+    }
+
+    /// Bracketed symbols and `.` only, each in the vocabulary.
+    func looksLikeKnownSELFIES(_ text: String) -> Bool {
+        guard text.first == "[" else { return false }
+        guard let symbols = try? RTTokenizer(language: .selfies).tokenize(text), !symbols.isEmpty else { return false }
+        return symbols.joined() == text && symbols.allSatisfy { vocabulary.id(of: $0) != nil }
+    }
+}
