@@ -19,8 +19,12 @@ struct RT: ParsableCommand {
               rt chem canonical mols.smi    canonical SMILES, one line per input line
               rt model info models/qed      a model folder's configuration, vocabulary and weights
               rt embed --model models/qed lines.txt   mean hidden state of each RT line (JSON lines)
+              rt predict molecules.smi --uncertainty  properties of molecules (shipped QED model by default)
+              rt generate --from 'CCO…' --goal qed=0.9 --samples 10   molecules like a seed with a property goal
+              rt evaluate regression test.csv --text-column smiles   RMSE, Pearson, Spearman (+ parity plot)
             """,
         version: RegressionTransformerInfo.version,
-        subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self, ModelCommand.self, Embed.self]
+        subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self, ModelCommand.self, Embed.self, Predict.self,
+                      Generate.self, Evaluate.self]
     )
 }

@@ -1,0 +1,250 @@
+import ArgumentParser
+import Foundation
+import RegressionTransformer
+import Tensors
+
+/// Where the model comes from when `--model` is not given: the QED model that ships with the package
+/// (`models/qed` in the repository). Looked up, in order:
+///
+/// 1. `$RT_MODEL` (a model folder);
+/// 2. `models/qed` in the nearest ancestor directory of the running `rt` executable — the repository a `swift build`
+///    / `swift run` binary lives in (`.build/<triple>/<configuration>/rt`);
+/// 3. `<prefix>/share/regression-transformer/models/qed` beside an installed `<prefix>/bin/rt`.
+///
+/// No download ever happens: the model is part of the repository.
+enum ShippedModel {
+    static let relativePath = "models/qed"
+
+    static func candidates() -> [URL] {
+        var result: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["RT_MODEL"], !path.isEmpty {
+            result.append(URL(fileURLWithPath: path))
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        var ancestors: [URL] = []
+        while directory.path != "/" && !directory.path.isEmpty {
+            ancestors.append(directory)
+            directory = directory.deletingLastPathComponent()
+        }
+        result += ancestors.map { $0.appendingPathComponent(relativePath) }
+        result.append(executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/regression-transformer").appendingPathComponent(relativePath))
+        return result
+    }
+
+    static func locate() throws -> URL {
+        let tried = candidates()
+        if let found = tried.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }) {
+            return found
+        }
+        throw CommandFailure("no --model given, and the shipped model \(relativePath) was not found (looked for "
+                             + "$RT_MODEL, \(relativePath) above \(CommandLine.arguments[0]), and share/regression-transformer/"
+                             + "\(relativePath)); pass --model FOLDER")
+    }
+}
+
+/// The options every inference verb shares.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model folder (ours or an imported GT4SD one); default: the shipped QED model (models/qed).")
+    var model: String?
+
+    @Option(help: "Sequence language of the model (default: from the model folder; SELFIES if its vocabulary has SELFIES symbols).")
+    var language: SequenceLanguage?
+
+    @Option(help: "Sequences per forward pass.")
+    var batchSize = 32
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+    }
+
+    func load() throws -> InferenceModel {
+        _ = try Gemm.backendFromEnvironment()
+        let url = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModel.locate()
+        do {
+            return try InferenceModel(folder: try ModelFolder(url: url), language: language, batchSize: batchSize)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+}
+
+/// How masks are filled, as options.
+struct SearchOptions: ParsableArguments {
+    enum Search: String, ExpressibleByArgument, CaseIterable { case greedy, sample, beam }
+
+    @Option(help: "Decoding: greedy, sample (with --temperature) or beam (with --beam-width).")
+    var search: Search?
+
+    @Option(help: "Sampling temperature (> 0) for --search sample.")
+    var temperature = 1.0
+
+    @Option(help: "Number of beams for --search beam.")
+    var beamWidth = 3
+
+    func validate() throws {
+        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive") }
+        guard beamWidth > 0 else { throw ValidationError("--beam-width must be positive") }
+    }
+
+    func strategy(default fallback: Search) -> DecodingStrategy {
+        switch search ?? fallback {
+        case .greedy: return .greedy
+        case .sample: return .sample(temperature: temperature)
+        case .beam: return .beam(width: beamWidth)
+        }
+    }
+}
+
+extension SequenceFormat: ExpressibleByArgument {}
+
+/// Results go to stdout, or to `--output FILE` written atomically: a temporary file beside it, renamed into place
+/// only when the command completes — an interrupted or failed run never leaves a half-written file.
+final class ResultWriter {
+    private let destination: URL?
+    private let temporary: URL?
+    private let handle: FileHandle?
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    init(path: String?) throws {
+        guard let path, path != "-" else {
+            destination = nil
+            temporary = nil
+            handle = nil
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temp) else {
+            throw CommandFailure("cannot write '\(path)'")
+        }
+        destination = url
+        temporary = temp
+        self.handle = handle
+    }
+
+    func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        if let handle {
+            handle.write(Data(buffer))
+        } else {
+            buffer.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+            fflush(stdout)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Completes the output (renames the temporary file into place).
+    func finish() throws {
+        flush()
+        finished = true
+        guard let handle, let temporary, let destination else { return }
+        try? handle.close()
+        do {
+            if FileManager.default.fileExists(atPath: destination.path) {
+                _ = try FileManager.default.replaceItemAt(destination, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: destination)
+            }
+        } catch {
+            throw CommandFailure("cannot write '\(destination.path)': \(error.localizedDescription)")
+        }
+    }
+
+    deinit {
+        if !finished, let temporary {
+            try? handle?.close()
+            try? FileManager.default.removeItem(at: temporary)
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically (plots, per-sample CSVs).
+func writeFileAtomically(_ text: String, to path: String) throws {
+    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        throw CommandFailure("cannot write '\(path)': \(error.localizedDescription)")
+    }
+}
+
+/// A number for output: rounded to 10 significant digits (so 10·0.812 − 2 prints 6.12, not 6.120000000000001),
+/// shortest form.
+func formatNumber(_ x: Double) -> String {
+    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    let rounded = Double(String(format: "%.10g", x)) ?? x
+    return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(format: "%.1f", rounded) : "\(rounded)"
+}
+
+/// A JSON number or null.
+func jsonNumber(_ x: Double?) -> String {
+    guard let x, x.isFinite else { return "null" }
+    return formatNumber(x)
+}
+
+/// Parses `name=value` (a property goal).
+func parseGoal(_ text: String) throws -> (name: String, value: Double) {
+    let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, !parts[0].isEmpty else {
+        throw ValidationError("a goal is written PROPERTY=VALUE (e.g. qed=0.8), not '\(text)'")
+    }
+    guard let value = Double(parts[1]), value.isFinite else {
+        throw ValidationError("the goal '\(text)' has no numeric value")
+    }
+    return (parts[0], value)
+}
+
+/// Reads the input sequences: every line of a file or stdin (in order, empty lines kept so row numbers match), or
+/// one column of a CSV file (`--column`).
+func readInputSequences(_ path: String?, column: String?) throws -> [String] {
+    let source = try InputFiles.lines(path)
+    var lines: [String] = []
+    while let line = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) { lines.append(line) }
+    guard let column else { return lines }
+    guard let header = lines.first else { throw CommandFailure("\(path ?? "stdin"): the CSV file is empty") }
+    let names = csvSplit(header).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard let index = names.firstIndex(of: column) else {
+        throw CommandFailure("\(path ?? "stdin"): no column '\(column)' (columns: \(names.joined(separator: ", ")))")
+    }
+    return lines.dropFirst().map { line in
+        let fields = csvSplit(line)
+        return index < fields.count ? fields[index] : ""
+    }
+}
+
+/// Splits one CSV line (RFC 4180 quotes).
+func csvSplit(_ line: String) -> [String] {
+    var fields: [String] = []
+    var current = ""
+    var quoted = false
+    var chars = Array(line)
+    if chars.last == "\r" { chars.removeLast() }
+    var i = 0
+    while i < chars.count {
+        let c = chars[i]
+        if quoted {
+            if c == "\"" {
+                if i + 1 < chars.count && chars[i + 1] == "\"" { current.append("\""); i += 1 } else { quoted = false }
+            } else {
+                current.append(c)
+            }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            fields.append(current)
+            current = ""
+        } else {
+            current.append(c)
+        }
+        i += 1
+    }
+    fields.append(current)
+    return fields
+}
