@@ -17,6 +17,7 @@ struct RT: ParsableCommand {
               rt bench gemm                 GEMM throughput of each backend on transformer shapes
               rt bench ops                  throughput of the fused elementwise kernels
               rt chem canonical mols.smi    canonical SMILES, one line per input line
+              rt chem props mols.smi        QED, logP, TPSA, SA, penalised logP, … as CSV (RDKit-exact)
               rt model info models/qed      a model folder's configuration, vocabulary and weights
               rt embed --model models/qed lines.txt   mean hidden state of each RT line (JSON lines)
               rt predict molecules.smi --uncertainty  properties of molecules (shipped QED model by default)
