@@ -98,5 +98,10 @@ final class DescriptorGoldenTests: XCTestCase {
         XCTAssertEqual(QED.Weights.mean.values, [0.66, 0.46, 0.05, 0.61, 0.06, 0.65, 0.48, 0.95])
         XCTAssertEqual(Crippen.table.patterns.count, 110)
         XCTAssertEqual(QED.alertPatterns.count, 116)
+        XCTAssertTrue(QED.score(p, weights: .custom([1, 2])).isNaN)
+        XCTAssertEqual(QED.score(p, weights: .custom(QED.Weights.mean.values)), QED.qed(aspirin))
+        // RDKit QED.qed(m, w=QED.WEIGHT_MAX) and w=QED.WEIGHT_NONE.
+        XCTAssertEqual(QED.qed(aspirin, weights: .max), 0.49146289874883387, accuracy: 1e-12)
+        XCTAssertEqual(QED.qed(aspirin, weights: .none), 0.6734029196324833, accuracy: 1e-12)
     }
 }

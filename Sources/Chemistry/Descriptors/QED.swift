@@ -84,10 +84,10 @@ public enum QED {
         return dx / p.dmax
     }
 
-    /// QED of precomputed properties.
+    /// QED of precomputed properties (NaN for custom weights that are not eight finite numbers).
     public static func score(_ properties: Properties, weights: Weights = .mean) -> Double {
         let w = weights.values
-        precondition(w.count == 8, "QED needs 8 weights")
+        guard w.count == 8, w.allSatisfy(\.isFinite) else { return .nan }
         var t = 0.0, wsum = 0.0
         for (k, x) in properties.values.enumerated() {
             t += w[k] * log(desirability(x, property: k))
