@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Chemistry", exclude: ["README.md"], resources: [.copy("Resources")], swiftSettings: optimised),
         .target(name: "Compression", swiftSettings: optimised),
         .target(name: "RegressionTransformer", dependencies: ["Tensors", "Chemistry", "Compression"],
+                exclude: ["Inference/README.md"],
                 swiftSettings: optimised),
         .executableTarget(
             name: "rt",
