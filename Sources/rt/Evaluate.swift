@@ -72,9 +72,11 @@ struct EvaluateRegression: ParsableCommand {
         var random = SeededCollatorRandom(seed: 42)
         let evaluations: [RegressionEvaluation]
         do {
+            let progress = ProgressLine("predicted", total: samples.count)
             evaluations = try network.evaluateRegression(
                 samples, options: PredictionOptions(strategy: search.strategy(default: .greedy), uncertaintyLevel: nil),
-                random: &random)
+                random: &random, progress: { done, _ in progress.update(done) })
+            progress.finish()
         } catch { throw CommandFailure("\(error)") }
         if let plot, let first = evaluations.first {
             let scored = first.rows.filter { $0.prediction != nil }
@@ -177,9 +179,12 @@ struct EvaluateGeneration: ParsableCommand {
         let settings = GenerationProtocol(property: target.name, primers: values, maskProbability: maskProbability,
                                           maxSpanLength: maxSpan, strategy: search.strategy(default: .sample))
         let result: GenerationEvaluation
-        do { result = try network.evaluateGeneration(seeds, protocol: settings, trainingSet: trainingSet, random: &random) } catch {
-            throw CommandFailure("\(error)")
-        }
+        let progress = ProgressLine("seeds", total: seeds.count)
+        do {
+            result = try network.evaluateGeneration(seeds, protocol: settings, trainingSet: trainingSet, random: &random,
+                                                    progress: { done, _ in progress.update(done) })
+        } catch { throw CommandFailure("\(error)") }
+        progress.finish()
         if !result.skipped.isEmpty {
             printError("warning: \(result.skipped.count) seed(s) skipped, e.g. line \(result.skipped[0].line): \(result.skipped[0].reason)")
         }

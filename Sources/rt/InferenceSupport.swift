@@ -201,21 +201,39 @@ func parseGoal(_ text: String) throws -> (name: String, value: Double) {
     return (parts[0], value)
 }
 
-/// Reads the input sequences: every line of a file or stdin (in order, empty lines kept so row numbers match), or
+/// The input sequences, streamed: every line of a file or stdin (in order, empty lines kept so rows match lines), or
 /// one column of a CSV file (`--column`).
-func readInputSequences(_ path: String?, column: String?) throws -> [String] {
-    let source = try InputFiles.lines(path)
-    var lines: [String] = []
-    while let line = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) { lines.append(line) }
-    guard let column else { return lines }
-    guard let header = lines.first else { throw CommandFailure("\(path ?? "stdin"): the CSV file is empty") }
-    let names = csvSplit(header).map { $0.trimmingCharacters(in: .whitespaces) }
-    guard let index = names.firstIndex(of: column) else {
-        throw CommandFailure("\(path ?? "stdin"): no column '\(column)' (columns: \(names.joined(separator: ", ")))")
+final class InputSequences {
+    private let source: LineSource
+    private let name: String
+    private var columnIndex: Int?
+
+    init(path: String?, column: String?) throws {
+        source = try InputFiles.lines(path)
+        name = path ?? "stdin"
+        guard let column else { return }
+        guard let header = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) else {
+            throw CommandFailure("\(name): the CSV file is empty")
+        }
+        let names = csvSplit(header).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let index = names.firstIndex(of: column) else {
+            throw CommandFailure("\(name): no column '\(column)' (columns: \(names.joined(separator: ", ")))")
+        }
+        columnIndex = index
     }
-    return lines.dropFirst().map { line in
-        let fields = csvSplit(line)
-        return index < fields.count ? fields[index] : ""
+
+    /// Up to `count` more sequences (empty at the end).
+    func next(_ count: Int) throws -> [String] {
+        var lines: [String] = []
+        while lines.count < count, let line = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
+            if let index = columnIndex {
+                let fields = csvSplit(line)
+                lines.append(index < fields.count ? fields[index] : "")
+            } else {
+                lines.append(line)
+            }
+        }
+        return lines
     }
 }
 

@@ -47,7 +47,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try readInputSequences(input, column: column)
+        let inputs = try InputSequences(path: input, column: column)
         let network = try model.load()
         let options = PredictionOptions(strategy: search.strategy(default: .greedy),
                                         uncertaintyLevel: uncertainty ? level : nil, inputFormat: inputFormat)
@@ -61,12 +61,11 @@ struct Predict: ParsableCommand {
         header.append("error")
         var table: [[String]] = []
         if format == .csv { writer.line(header.joined(separator: ",")) }
-        var failures = 0
-        let chunk = max(model.batchSize * 8, 256)
-        var start = 0
-        while start < inputs.count {
-            let slice = Array(inputs[start..<min(inputs.count, start + chunk)])
-            start += slice.count
+        var failures = 0, total = 0
+        let progress = ProgressLine("predicted")
+        while true {
+            let slice = try inputs.next(max(model.batchSize * 4, 64))
+            if slice.isEmpty { break }
             let results: [Result<PropertyPrediction, InferenceError>]
             do { results = try network.predict(slice, options: options, random: &random) } catch {
                 throw CommandFailure("\(error)")
@@ -105,11 +104,15 @@ struct Predict: ParsableCommand {
                 case .text: table.append(cells)
                 }
             }
+            total += slice.count
+            writer.flush()
+            progress.update(total)
         }
+        progress.finish()
         if format == .text { writeTable(header: header, rows: table, to: writer) }
         try writer.finish()
         if failures > 0 {
-            printError("\(failures) of \(inputs.count) inputs could not be predicted (see the error column)")
+            printError("\(failures) of \(total) inputs could not be predicted (see the error column)")
             throw ExitCode(1)
         }
     }

@@ -50,9 +50,13 @@ extension InferenceModel {
     /// exists, by the model's own prediction, as the original does). Spans follow `SpanSampler` over the whole
     /// sequence (the original's evaluation collator never masks the last token, spec §9.10).
     ///
+    /// Seeds are processed in chunks (each seed's masks, then the chunk's forward pass and sampling); `progress` is
+    /// called after each chunk with the number of seeds done.
+    ///
     /// - Parameter trainingSet: canonical SMILES of the training molecules, for novelty.
     public func evaluateGeneration<R: CollatorRandomSource>(_ seeds: [LabelledSample], protocol settings: GenerationProtocol,
-                                                            trainingSet: Set<String>? = nil, random: inout R) throws
+                                                            trainingSet: Set<String>? = nil, random: inout R,
+                                                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws
         -> GenerationEvaluation
     {
         guard let target = property(named: settings.property) else {
@@ -63,68 +67,79 @@ extension InferenceModel {
         do { sampler = try SpanSampler(probability: settings.maskProbability, maxSpanLength: settings.maxSpanLength) } catch {
             throw InferenceError("\(error)")
         }
-        var rows: [[Int32]] = []
-        var rowTokens: [[String]] = []
-        var meta: [(seed: String, primer: Double, molecule: Molecule?)] = []
         var skipped: [(line: Int, reason: String)] = []
+        var records: [GenerationRecord] = []
+        var sequences: [String] = []
         let tokenizer = RTTokenizer(language: language)
-        for seed in seeds {
-            do {
-                let sequence = try modelSequence(seed.sequence)
-                let tokens = try tokenizer.tokenize(sequence)
-                guard !tokens.isEmpty else { throw InferenceError("empty sequence") }
-                var masked = [Bool](repeating: false, count: tokens.count)
-                sampler.sample(0..<tokens.count, into: &masked, random: &random)
-                let maskedTokens = zip(tokens, masked).map { $1 ? SpecialToken.mask.text : $0 }
-                let smiles = try? (language == .selfies ? SelfiesDecoder.decode(sequence) : sequence)
-                let molecule = smiles.flatMap { try? Molecule(smiles: $0) }
-                let name = molecule?.canonicalSmiles ?? sequence
-                var seedRows: [[Int32]] = []
-                for primer in settings.primers {
-                    var prefix = ""
-                    for p in properties {
-                        let value = p.name == target.name ? primer : seed.value(of: p.name)
-                        guard let value else { throw InferenceError("no value for <\(p.name)> (the model has several properties)") }
-                        prefix += p.token + (try GenerationTemplate.primer(value, property: p, vocabulary: vocabulary)) + "|"
-                    }
-                    seedRows.append(try encode(prefix + maskedTokens.joined()))
-                }
-                rows += seedRows
-                for primer in settings.primers {
-                    rowTokens.append(maskedTokens)
-                    meta.append((name, primer, molecule))
-                }
-            } catch {
-                skipped.append((seed.line, "\(error)"))
-            }
-        }
         let temperature: Double
         if case .sample(let t) = settings.strategy { temperature = t } else { temperature = 1 }
-        let distributions = try filler.distributions(for: rows, temperature: temperature)
-        var sequences: [String] = []
-        var molecules: [Molecule?] = []
-        for (tokens, ds) in zip(rowTokens, distributions) {
-            let strategy: DecodingStrategy = { if case .beam = settings.strategy { return .greedy } else { return settings.strategy } }()
-            let filled = fill(tokens, ds, strategy: strategy, random: &random)[0].joined()
-            sequences.append(filled)
-            let smiles = language == .selfies ? try? SelfiesDecoder.decode(filled) : filled
-            molecules.append(smiles.flatMap { $0.isEmpty ? nil : try? Molecule(smiles: $0) }.flatMap { $0.atomCount > 0 ? $0 : nil })
-        }
-        // Where no oracle exists, the model predicts the property of its own generations.
-        var modelValues: [Int: Double] = [:]
-        if !PropertyOracle.exists(for: target.name) {
-            let valid = molecules.indices.filter { molecules[$0] != nil }
-            let predictions = try predict(valid.map { sequences[$0] },
-                                          options: PredictionOptions(uncertaintyLevel: nil, inputFormat: .native), random: &random)
-            for (k, p) in zip(valid, predictions) { modelValues[k] = try? p.get().value(of: target.name) }
-        }
-        var records: [GenerationRecord] = []
-        for (k, molecule) in molecules.enumerated() {
-            let seedMolecule = meta[k].molecule
-            let property = molecule.flatMap { PropertyOracle.value(target.name, of: $0) } ?? modelValues[k]
-            let similarity = molecule.flatMap { m in seedMolecule.map { SimilaritySearch(query: $0).similarity(m) } }
-            records.append(GenerationRecord(seed: meta[k].seed, primer: meta[k].primer, canonical: molecule?.canonicalSmiles,
-                                            property: property, similarity: similarity))
+        let strategy: DecodingStrategy = { if case .beam = settings.strategy { return .greedy } else { return settings.strategy } }()
+        let seedsPerChunk = max(1, 256 / settings.primers.count)
+        var done = 0
+        while done < seeds.count {
+            let chunk = seeds[done..<min(seeds.count, done + seedsPerChunk)]
+            var rows: [[Int32]] = []
+            var rowTokens: [[String]] = []
+            var meta: [(seed: String, primer: Double, molecule: Molecule?)] = []
+            for seed in chunk {
+                do {
+                    let sequence = try modelSequence(seed.sequence)
+                    let tokens = try tokenizer.tokenize(sequence)
+                    guard !tokens.isEmpty else { throw InferenceError("empty sequence") }
+                    var masked = [Bool](repeating: false, count: tokens.count)
+                    sampler.sample(0..<tokens.count, into: &masked, random: &random)
+                    let maskedTokens = zip(tokens, masked).map { $1 ? SpecialToken.mask.text : $0 }
+                    let smiles = try? (language == .selfies ? SelfiesDecoder.decode(sequence) : sequence)
+                    let molecule = smiles.flatMap { try? Molecule(smiles: $0) }
+                    let name = molecule?.canonicalSmiles ?? sequence
+                    var seedRows: [[Int32]] = []
+                    for primer in settings.primers {
+                        var prefix = ""
+                        for p in properties {
+                            let value = p.name == target.name ? primer : seed.value(of: p.name)
+                            guard let value else { throw InferenceError("no value for <\(p.name)> (the model has several properties)") }
+                            prefix += p.token + (try GenerationTemplate.primer(value, property: p, vocabulary: vocabulary)) + "|"
+                        }
+                        seedRows.append(try encode(prefix + maskedTokens.joined()))
+                    }
+                    rows += seedRows
+                    for primer in settings.primers {
+                        rowTokens.append(maskedTokens)
+                        meta.append((name, primer, molecule))
+                    }
+                } catch {
+                    skipped.append((seed.line, "\(error)"))
+                }
+            }
+            let distributions = try filler.distributions(for: rows, temperature: temperature)
+            var chunkSequences: [String] = []
+            var molecules: [Molecule?] = []
+            for (tokens, ds) in zip(rowTokens, distributions) {
+                let filled = fill(tokens, ds, strategy: strategy, random: &random)[0].joined()
+                chunkSequences.append(filled)
+                let smiles = language == .selfies ? try? SelfiesDecoder.decode(filled) : filled
+                molecules.append(smiles.flatMap { $0.isEmpty ? nil : try? Molecule(smiles: $0) }.flatMap { $0.atomCount > 0 ? $0 : nil })
+            }
+            // Where no oracle exists, the model predicts the property of its own generations.
+            var modelValues: [Int: Double] = [:]
+            if !PropertyOracle.exists(for: target.name) {
+                let valid = molecules.indices.filter { molecules[$0] != nil }
+                let predictions = try predict(valid.map { chunkSequences[$0] },
+                                              options: PredictionOptions(uncertaintyLevel: nil, inputFormat: .native),
+                                              random: &random)
+                for (k, p) in zip(valid, predictions) { modelValues[k] = try? p.get().value(of: target.name) }
+            }
+            for (k, molecule) in molecules.enumerated() {
+                let seedMolecule = meta[k].molecule
+                let property = molecule.flatMap { PropertyOracle.value(target.name, of: $0) } ?? modelValues[k]
+                let similarity = molecule.flatMap { m in seedMolecule.map { SimilaritySearch(query: $0).similarity(m) } }
+                records.append(GenerationRecord(seed: meta[k].seed, primer: meta[k].primer,
+                                                canonical: molecule?.canonicalSmiles, property: property,
+                                                similarity: similarity))
+            }
+            sequences += chunkSequences
+            done += chunk.count
+            progress?(done, seeds.count)
         }
         return GenerationEvaluation(records: records, sequences: sequences,
                                     summary: GenerationSummary(records: records, trainingSet: trainingSet), skipped: skipped)

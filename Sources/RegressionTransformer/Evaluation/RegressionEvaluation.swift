@@ -33,14 +33,22 @@ extension InferenceModel {
     /// - Throws: `InferenceError` when the data label none of the model's properties.
     public func evaluateRegression<R: CollatorRandomSource>(_ samples: [LabelledSample],
                                                             options: PredictionOptions = PredictionOptions(uncertaintyLevel: nil),
-                                                            random: inout R) throws -> [RegressionEvaluation] {
+                                                            random: inout R,
+                                                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws
+        -> [RegressionEvaluation]
+    {
         let labelled = properties.filter { p in samples.contains { $0.value(of: p.name) != nil } }
         guard !labelled.isEmpty else {
             let found = Set(samples.flatMap { $0.values.map(\.name) }).sorted()
             throw InferenceError("the data label none of the model's properties (\(properties.map(\.name).joined(separator: ", ")))"
                                  + (found.isEmpty ? "" : "; it has \(found.joined(separator: ", "))"))
         }
-        let predictions = try predict(samples.map(\.sequence), options: options, random: &random)
+        var predictions: [Result<PropertyPrediction, InferenceError>] = []
+        while predictions.count < samples.count {
+            let chunk = samples[predictions.count..<min(samples.count, predictions.count + 256)]
+            predictions += try predict(chunk.map(\.sequence), options: options, random: &random)
+            progress?(predictions.count, samples.count)
+        }
         return labelled.map { property in
             let rows = zip(samples, predictions).compactMap { sample, result -> RegressionEvaluation.Row? in
                 guard let label = sample.value(of: property.name) else { return nil }
