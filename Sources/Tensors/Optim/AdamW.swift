@@ -57,6 +57,13 @@ public final class AdamW {
         secondMoment = Tensor.zeros([parameters.flatCount])
     }
 
+    /// Restores a saved state (to resume training exactly): the step count; the moments are restored by writing
+    /// into `firstMoment` / `secondMoment`.
+    public func restore(stepCount: Int) {
+        precondition(stepCount >= 0, "a step count cannot be negative")
+        self.stepCount = stepCount
+    }
+
     /// One update of every trainable parameter from its accumulated gradient, at `learningRate` (default: the
     /// configuration's). Gradients are left as they are (call `zeroGradients()` on the store).
     public func step(learningRate: Double? = nil) {
