@@ -26,7 +26,7 @@ public final class MetricsLog {
         } else if step == nil {
             try Data().write(to: url, options: .atomic)
         }
-        if !fm.fileExists(atPath: url.path) { fm.createFile(atPath: url.path, contents: nil) }
+        if !fm.fileExists(atPath: url.path) { _ = fm.createFile(atPath: url.path, contents: nil) }
         handle = try FileHandle(forWritingTo: url)
         handle?.seekToEndOfFile()
     }

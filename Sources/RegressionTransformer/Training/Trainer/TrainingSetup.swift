@@ -194,6 +194,7 @@ public struct TrainingSetup {
     }
 
     /// Runs `body`, adding a hint about SMILES conversion to data errors of SELFIES runs.
+    @discardableResult
     func hinting<R>(_ language: SequenceLanguage, _ body: () throws -> R) throws -> R {
         do { return try body() } catch var error as DatasetError {
             if (language == .selfies || language == .reactionSELFIES) && dataOptions.conversion == nil {
