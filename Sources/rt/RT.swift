@@ -23,9 +23,10 @@ struct RT: ParsableCommand {
               rt predict molecules.smi --uncertainty  properties of molecules (shipped QED model by default)
               rt generate --from 'CCO…' --goal qed=0.9 --samples 10   molecules like a seed with a property goal
               rt evaluate regression test.csv --text-column smiles   RMSE, Pearson, Spearman (+ parity plot)
+              rt train --train train.txt --config small.json --output my-model   train an RT (Ctrl-C, --resume)
             """,
         version: RegressionTransformerInfo.version,
         subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self, ModelCommand.self, Embed.self, Predict.self,
-                      Generate.self, Evaluate.self]
+                      Generate.self, Evaluate.self, Train.self]
     )
 }

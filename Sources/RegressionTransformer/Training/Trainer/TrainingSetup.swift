@@ -40,6 +40,12 @@ public struct TrainingSetup {
     /// taken from the training configuration.
     public var dataOptions = DatasetOptions()
     public var configuration: TrainingConfiguration
+    /// Take the properties from the data when the configuration names none: every property of the training data,
+    /// or the `plm` task if the data have none (`rt train` without a training config).
+    public var propertiesFromData = false
+    /// The data's sequences are SMILES: convert them to the language (SELFIES, reaction SELFIES) first, as GT4SD's
+    /// trainer does. An error for languages SMILES cannot be converted to.
+    public var convertsSMILES = false
     public var output: URL
     public var resume = false
     /// Opens a data file (default: plain or gzip files, `-` for standard input).
@@ -68,7 +74,7 @@ public struct TrainingSetup {
         if resume { return try prepareResume() }
         try refuseExistingRun()
         var c = configuration
-        try c.validate()
+        if !(propertiesFromData && c.properties.isEmpty) { try c.validate() }
         let randomness = RunRandomness(seed: c.seed)
 
         // Model source and language.
@@ -96,12 +102,15 @@ public struct TrainingSetup {
         }
         modelConfiguration.language = language
         let tokenizer = RTTokenizer(language: language, mode: .strict)
+        var setup = self
+        try setup.resolveConversion(language)
+        let dataOptions = setup.dataOptions
 
         // Vocabulary.
         var builder = VocabularyBuilder()
         for name in c.properties + c.generationProperties { builder.addProperty(name) }
         for path in trainingFiles + validationFiles {
-            try hinting(language) { try builder.add(try openSource(path), tokenizer: tokenizer, options: dataOptions) }
+            try setup.hinting(language) { try builder.add(try openSource(path), tokenizer: tokenizer, options: dataOptions) }
         }
         let vocabulary: Vocabulary
         var baseVocabulary: Vocabulary?
@@ -129,8 +138,13 @@ public struct TrainingSetup {
         }
 
         // Data.
-        let (training, validation) = try loadData(vocabulary: vocabulary, tokenizer: tokenizer, configuration: c)
-        if c.task == .plm && c.properties.isEmpty { c.properties = training.propertyNames }
+        let (training, validation) = try setup.loadData(vocabulary: vocabulary, tokenizer: tokenizer, configuration: c)
+        if propertiesFromData && c.properties.isEmpty {
+            c.properties = training.propertyNames
+            if c.properties.isEmpty { c.task = .plm }
+            log("training config: none given; \(c.task == .plm ? "permutation language modelling (the data have no properties)" : "the alternating recipe on \(c.properties.map { "<\($0)>" }.joined(separator: " "))")")
+        }
+        try c.validate()
         try checkProperties(training, configuration: c)
 
         // Model.
@@ -174,8 +188,10 @@ public struct TrainingSetup {
             throw TrainingSetupError("\(url.path): the checkpoint's sequence language is \(language), but \(asked) was asked for")
         }
         let vocabulary = saved.folder.vocabulary
-        let (training, validation) = try loadData(vocabulary: vocabulary, tokenizer: RTTokenizer(language: language),
-                                                  configuration: c)
+        var setup = self
+        try setup.resolveConversion(language)
+        let (training, validation) = try setup.loadData(vocabulary: vocabulary, tokenizer: RTTokenizer(language: language),
+                                                        configuration: c)
         let model = try saved.model.rebuiltForTraining(configuration: saved.model.configuration, vocabulary: vocabulary)
         let trainer = try Trainer(model: model, vocabulary: vocabulary, configuration: c, training: training,
                                   validation: validation)
@@ -185,6 +201,15 @@ public struct TrainingSetup {
     }
 
     // MARK: - Pieces
+
+    /// Sets the SMILES conversion `convertsSMILES` asks for.
+    mutating func resolveConversion(_ language: SequenceLanguage) throws {
+        guard convertsSMILES else { return }
+        guard let conversion = SequenceConversion.fromSMILES(to: language) else {
+            throw TrainingSetupError("SMILES conversion was asked for, but the sequence language is \(language) (only selfies and reaction_selfies convert)")
+        }
+        dataOptions.conversion = conversion
+    }
 
     func refuseExistingRun() throws {
         let last = output.appendingPathComponent("checkpoint-last")
