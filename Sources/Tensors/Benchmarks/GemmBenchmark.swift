@@ -19,14 +19,24 @@ public struct GemmBenchmark {
         /// Floating-point operations of one product (2·m·n·k).
         public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
-        /// Parses "MxNxK" or "MxNxK:OP" (OP in NN, NT, TN, TT).
+        /// The most elements one operand or the result may have (256 MiB of floats), so that a typo in a
+        /// shape cannot ask for more memory than the machine has.
+        public static let maximumMatrixElements = 1 << 26
+
+        /// Parses "MxNxK" or "MxNxK:OP" (OP in NN, NT, TN, TT); nil unless all three dimensions are positive
+        /// whole numbers and no matrix exceeds `maximumMatrixElements`.
         public init?(parsing s: String) {
-            let parts = s.split(separator: ":")
-            let d = parts[0].split(separator: "x").compactMap { Int($0) }
-            guard d.count == 3, d.allSatisfy({ $0 > 0 }) else { return nil }
+            let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 1 || parts.count == 2 else { return nil }
+            let d = parts[0].split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard d.count == 3, let m = d[0], let n = d[1], let k = d[2], m > 0, n > 0, k > 0 else { return nil }
+            for (rows, columns) in [(m, k), (k, n), (m, n)] {
+                let (elements, overflow) = rows.multipliedReportingOverflow(by: columns)
+                guard !overflow, elements <= Self.maximumMatrixElements else { return nil }
+            }
             let op = parts.count > 1 ? parts[1].uppercased() : "NN"
             guard ["NN", "NT", "TN", "TT"].contains(op) else { return nil }
-            self.init(m: d[0], n: d[1], k: d[2], transA: op.first == "T", transB: op.last == "T", role: "")
+            self.init(m: m, n: n, k: k, transA: op.first == "T", transB: op.last == "T", role: "")
         }
     }
 

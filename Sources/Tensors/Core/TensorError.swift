@@ -13,6 +13,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case file(path: String, detail: String, offset: Int?)
     /// A GEMM backend could not be used (e.g. `RT_BLAS=openblas` but `libopenblas.so.0` is missing).
     case backendUnavailable(detail: String)
+    /// An `RT_*` environment variable holds a value the engine cannot use (e.g. `RT_THREADS=two`).
+    case environment(variable: String, detail: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(detail)"
         case let .backendUnavailable(detail):
             return "GEMM backend: \(detail)"
+        case let .environment(variable, detail):
+            return "\(variable): \(detail)"
         }
     }
 }

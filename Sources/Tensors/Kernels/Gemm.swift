@@ -38,10 +38,7 @@ public enum Gemm {
     /// and Swift otherwise.
     /// - Throws: `TensorError.backendUnavailable` for an unknown value, or `openblas` without OpenBLAS.
     public static func backendFromEnvironment() throws -> Backend {
-        if let value = ProcessInfo.processInfo.environment["RT_BLAS"], !value.isEmpty {
-            guard let b = Backend(rawValue: value.lowercased()) else {
-                throw TensorError.backendUnavailable(detail: "RT_BLAS=\(value): expected 'swift' or 'openblas'")
-            }
+        if let b = try requestedBackend() {
             if b == .openblas && !isOpenBLASAvailable {
                 throw TensorError.backendUnavailable(
                     detail: "RT_BLAS=openblas but OpenBLAS is unavailable: \(openBLASDescription)")
@@ -49,6 +46,17 @@ public enum Gemm {
             return b
         }
         return isOpenBLASAvailable ? .openblas : .swift
+    }
+
+    /// The backend `RT_BLAS` names (any case), or nil when it is unset or empty; whether it can be loaded is
+    /// not checked (`backendFromEnvironment()` does that).
+    /// - Throws: `TensorError.backendUnavailable` for a value other than `swift` or `openblas`.
+    public static func requestedBackend() throws -> Backend? {
+        guard let value = ProcessInfo.processInfo.environment["RT_BLAS"], !value.isEmpty else { return nil }
+        guard let b = Backend(rawValue: value.lowercased()) else {
+            throw TensorError.backendUnavailable(detail: "RT_BLAS=\(value): expected 'swift' or 'openblas'")
+        }
+        return b
     }
 
     /// The backend in use. Resolved on first use from `backendFromEnvironment()`; if the environment asks for
