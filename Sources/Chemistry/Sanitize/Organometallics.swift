@@ -35,7 +35,7 @@ enum Organometallics {
             }), try isHypervalentNonMetal(mol, i) { needed = true; break }
         }
         guard needed else { return }
-        let ranks = CanonicalRanking.ranks(mol)
+        let ranks = try CanonicalRanking.ranks(mol, workLimit: CanonicalRanking.defaultWorkLimit)
         let order = (0 ..< mol.atomCount).sorted { ranks[$0] < ranks[$1] }
         for i in order where !refusesDative(mol.atoms[i]) {
             if mol.neighbors(of: i).contains(where: { mol.bonds[Int($0.bond)].order == .dative }) { continue }

@@ -18,7 +18,9 @@ enum StereoCleanup {
             && !isSP3(mol, i, conjugated) {
             mol.atoms[i].chirality = .none
         }
-        var classes = CanonicalRanking.symmetryClasses(mol)
+        // Each refinement is bounded (CanonicalRanking.defaultWorkLimit): a huge input is an error, not a stall.
+        var classes = try CanonicalRanking.symmetryClasses(mol, workLimit: CanonicalRanking.defaultWorkLimit)
+        var work = 0
         let conj = Conjugation.conjugatedBonds(mol)
         // Stereocentres are assigned in rounds: once a centre has a label (its handedness relative to its
         // neighbours' classes), the labels refine the classes, which can make further centres legal (e.g. the
@@ -39,7 +41,10 @@ enum StereoCleanup {
             }
             guard changed else { break }
             for i in 0 ..< mol.atomCount where assigned[i] { classes[i] = CanonicalRanking.mix(classes[i], label[i]) }
-            _ = CanonicalRanking.refine(mol, &classes, classes: Set(classes).count)
+            guard CanonicalRanking.refine(mol, &classes, classes: Set(classes).count, work: &work,
+                                          workLimit: CanonicalRanking.defaultWorkLimit) != nil else {
+                throw CanonicalRanking.limitError(mol, CanonicalRanking.defaultWorkLimit)
+            }
         }
         // Ring-stereo candidates: tagged ring atoms that failed only because of equivalent neighbours.
         var ringCandidate = [Bool](repeating: false, count: mol.atomCount)

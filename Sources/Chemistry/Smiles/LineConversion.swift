@@ -16,6 +16,13 @@ public enum LineConversion: Sendable {
     /// our canonical SMILES of it.
     case toSmiles(canonical: Bool)
 
+    /// The error class for a line that is not text of the input language at all (e.g. not UTF-8): `parse` for
+    /// SMILES input, `selfies` for SELFIES input.
+    public var inputKind: MoleculeError.Kind {
+        if case .toSmiles = self { return .selfies }
+        return .parse
+    }
+
     static func firstToken(_ line: Substring) -> Substring {
         let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
         return trimmed.prefix(while: { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
@@ -30,7 +37,7 @@ public enum LineConversion: Sendable {
                 _ = try Molecule(smiles: token)
                 return .success("valid")
             case .canonical:
-                return .success(try Molecule(smiles: token).canonicalSmiles)
+                return .success(try Molecule(smiles: token).canonicalSmiles(workLimit: CanonicalRanking.defaultWorkLimit))
             case .toSelfies:
                 _ = try Molecule(smiles: token)
                 return .success(try SelfiesEncoder.encode(String(token)))
@@ -38,7 +45,7 @@ public enum LineConversion: Sendable {
                 let smiles = try SelfiesDecoder.decode(String(token))
                 if smiles.isEmpty { return .failure(MoleculeError(.selfies, "decodes to an empty molecule")) }
                 let mol = try Molecule(smiles: smiles)
-                return .success(canonical ? mol.canonicalSmiles : smiles)
+                return .success(canonical ? try mol.canonicalSmiles(workLimit: CanonicalRanking.defaultWorkLimit) : smiles)
             }
         } catch let e as MoleculeError {
             return .failure(e)

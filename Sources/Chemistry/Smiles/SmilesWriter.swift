@@ -154,12 +154,25 @@ extension Molecule {
     /// An H atom kept in the graph only because it carried `/` or `\` (double-bond geometry) is folded into its
     /// neighbour first, since the non-isomeric form does not write bond directions.
     public var canonicalSmiles: String {
+        let molecule = withoutDirectionalHydrogens
+        return SmilesWriter.smiles(molecule, ranks: CanonicalRanking.ranks(molecule))
+    }
+
+    /// `canonicalSmiles`, or an error when ranking the atoms would take more than `workLimit` atom visits
+    /// (`CanonicalRanking.defaultWorkLimit` keeps a pathological input to a second or two).
+    /// - Throws: `MoleculeError` (`.limit`).
+    public func canonicalSmiles(workLimit: Int) throws(MoleculeError) -> String {
+        let molecule = withoutDirectionalHydrogens
+        return SmilesWriter.smiles(molecule, ranks: try CanonicalRanking.ranks(molecule, workLimit: workLimit))
+    }
+
+    /// The molecule with H atoms that are graph atoms only because they carry `/` or `\` folded into their
+    /// neighbours (the non-isomeric canonical form does not write bond directions).
+    private var withoutDirectionalHydrogens: Molecule {
         if atoms.contains(where: { $0.atomicNumber == 1 }) && bonds.contains(where: { $0.direction != .none }) {
             let plain = SmilesWriter.smiles(self, ranks: (0 ..< Int32(atomCount)).map { $0 })
-            if let reread = try? Molecule(smiles: plain), reread.atomCount < atomCount {
-                return SmilesWriter.smiles(reread, ranks: CanonicalRanking.ranks(reread))
-            }
+            if let reread = try? Molecule(smiles: plain), reread.atomCount < atomCount { return reread }
         }
-        return SmilesWriter.smiles(self, ranks: CanonicalRanking.ranks(self))
+        return self
     }
 }
