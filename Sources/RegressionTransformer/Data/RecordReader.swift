@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 
 /// The format of a data file.
@@ -82,6 +83,11 @@ final class RecordReader {
             let more: Bool? = try source.withNextLine { line -> Bool in
                 let number = source.lineNumber
                 if line.allSatisfy(isASCIIWhitespace) { return true }
+                if let problem = UTF8Validation.problem(in: line) {
+                    if format == .csv && columns == nil { throw DatasetError("\(source.name):\(number): \(problem)") }
+                    try body(number, .failure(lineError(number, Reason(text: problem))))
+                    return true
+                }
                 switch format {
                 case .lines:
                     if let conversion {

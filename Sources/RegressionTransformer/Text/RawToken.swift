@@ -40,7 +40,9 @@ enum RawToken: Equatable, Sendable {
 func characterDescription(_ line: UnsafeBufferPointer<UInt8>, at index: Int) -> String {
     var end = index + 1
     while end < line.count, line[end] & 0xC0 == 0x80 { end += 1 }
-    let text = String(decoding: UnsafeBufferPointer(rebasing: line[index..<end]), as: UTF8.self)
+    guard let text = String(validating: UnsafeBufferPointer(rebasing: line[index..<end]), as: UTF8.self) else {
+        return "byte 0x" + String(line[index], radix: 16, uppercase: true) + " (not UTF-8 text)"
+    }
     switch text {
     case " ": return "a space"
     case "\t": return "a tab"
@@ -48,10 +50,19 @@ func characterDescription(_ line: UnsafeBufferPointer<UInt8>, at index: Int) -> 
     }
 }
 
-/// Bytes `range` of `line` as a string, for error messages.
+/// Bytes `range` of `line` as a string, for error messages: at most `messageTextLimit` bytes (cut at a
+/// character boundary and ended with `…`), so that a garbage line of a megabyte gives a short message.
 func text(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-    String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+    guard range.count > messageTextLimit else {
+        return String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+    }
+    var end = range.lowerBound + messageTextLimit
+    while end > range.lowerBound, line[end] & 0xC0 == 0x80 { end -= 1 }
+    return String(decoding: UnsafeBufferPointer(rebasing: line[range.lowerBound..<end]), as: UTF8.self) + "…"
 }
+
+/// The most bytes of input text quoted in one error message.
+let messageTextLimit = 64
 
 extension String {
     /// `withUTF8` that keeps the body's typed error.
