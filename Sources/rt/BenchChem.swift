@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chemistry
 import Foundation
+import RegressionTransformer
 
 /// `rt bench chem` — molecules/s of parse+sanitize, canonical SMILES and SMILES→SELFIES, next to RDKit/selfies
 /// measured by `scripts/peers/rdkit_chem_bench.py` in the same run when `--peer PYTHON` is given.
@@ -17,6 +18,7 @@ struct BenchChem: ParsableCommand {
 
             Examples:
               rt bench chem --limit 20000
+              rt bench chem --fuzz 100000 --seed 7     # robustness: no crash, every error has a message
               rt bench chem --peer /work/venvs/chem/bin/python \\
                   --selfies1-path /work/venvs/chem/selfies104
             """)
@@ -42,30 +44,41 @@ struct BenchChem: ParsableCommand {
     @Option(help: "Instead: robustness run over N random strings, mutated SMILES and random SELFIES (slowest input reported).")
     var fuzz: Int?
 
+    @Option(help: "Seed of the --fuzz inputs (one seed gives the same inputs).")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.")
+    var waitIdle = false
+
+    func validate() throws {
+        if let fuzz { try OptionCheck.positive(fuzz, "--fuzz") }
+        try OptionCheck.positive(limit, "--limit")
+        try OptionCheck.positive(repeats, "--repeats")
+    }
+
     func run() throws {
         if let fuzz {
-            guard fuzz > 0 else { throw ValidationError("--fuzz must be positive") }
-            let r = ChemistryFuzz.run(count: fuzz, seed: 1)
+            let r = ChemistryFuzz.run(count: fuzz, seed: seed)
             print("fuzz inputs: \(r.inputs)  valid SMILES: \(r.validSmiles)  decoded SELFIES: \(r.decodedSelfies)  "
                 + "errors without a message: \(r.errorsWithoutMessage)")
             print(String(format: "total %.2f s, mean %.1f µs, slowest %.2f ms: %@", r.totalSeconds,
                          1e6 * r.totalSeconds / Double(max(r.inputs, 1)), 1e3 * r.slowestSeconds, r.slowestInput))
             return
         }
-        guard limit > 0, repeats > 0 else { throw ValidationError("--limit and --repeats must be positive") }
         let lines = try InputFiles.lines(input)
         var smiles: [String] = []
-        let isCSV = input.hasSuffix(".csv") || input.hasSuffix(".csv.gz")
+        let isCSV = DatasetFormat.inferred(fromPath: input) == .csv
         while smiles.count < limit, let line = try lines.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
             if isCSV && lines.lineNumber == 1 { continue }
             let token = isCSV ? line.split(separator: ",", maxSplits: 1).first.map(String.init) ?? ""
                 : line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
             if !token.isEmpty && !token.hasPrefix("#") { smiles.append(token) }
         }
-        guard !smiles.isEmpty else { throw ValidationError("no SMILES in '\(input)'") }
-        let log = StandardError()
-        log.write("rt bench chem: \(smiles.count) molecules from \(input), best of \(repeats)\n")
+        guard !smiles.isEmpty else { throw CommandFailure("\(lines.name): no SMILES") }
+        printError("rt bench chem: \(smiles.count) molecules from \(lines.name), best of \(repeats)")
+        let load = LoadGuard(waitIdle: waitIdle)
         let ours = ChemistryBenchmark(smiles: smiles, repeats: repeats).run()
+        load.finish()
         var peerRates: [String: Double]? = nil
         if let peer {
             peerRates = try runPeer(python: peer, count: smiles.count)
@@ -111,12 +124,12 @@ struct BenchChem: ParsableCommand {
         process.arguments = args
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        do { try process.run() } catch { throw CommandFailure("--peer \(python): cannot run: \(error.localizedDescription)") }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ValidationError("peer benchmark failed (status \(process.terminationStatus))")
+              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw CommandFailure("the peer benchmark failed (\(python) \(script): status \(process.terminationStatus))")
         }
         var rates: [String: Double] = [:]
         for (k, v) in json { if let d = v as? Double { rates[k] = d } }

@@ -39,56 +39,52 @@ struct BenchGemm: ParsableCommand {
     @Option(help: "Clock for 1-thread runs: wall, or cpu (the thread's CPU time, robust on a busy machine; runs on more threads always use wall time).")
     var clock: BenchClockChoice = .wall
 
+    func validate() throws {
+        _ = try threadCounts()
+        _ = try cases()
+        try OptionCheck.positive(samples, "--samples")
+        try OptionCheck.seconds(sampleTime, "--sample-time")
+    }
+
+    /// `--threads` as a list of thread counts.
+    func threadCounts() throws -> [Int] {
+        let counts = threads.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0.map { (1...Engine.maximumThreads).contains($0) } ?? false }) else {
+            throw ValidationError("--threads: expected thread counts from 1 to \(Engine.maximumThreads) like 1,2, got '\(threads)'")
+        }
+        return counts.compactMap { $0 }
+    }
+
+    /// `--shapes` as benchmark cases (default: the transformer shapes).
+    func cases() throws -> [GemmBenchmark.Case] {
+        guard let shapes else { return GemmBenchmark.transformerCases }
+        return try shapes.split(separator: ",", omittingEmptySubsequences: false).map { s in
+            guard let c = GemmBenchmark.Case(parsing: String(s)) else {
+                throw ValidationError("--shapes: cannot parse '\(s)' (expected e.g. 2048x256x256 or 256x1024x4096:TN, "
+                                      + "each matrix at most \(GemmBenchmark.Case.maximumMatrixElements) elements)")
+            }
+            return c
+        }
+    }
+
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("--threads: expected positive integers like 1,2, got '\(threads)'")
-        }
-        guard samples >= 1, sampleTime > 0 else { throw ValidationError("--samples and --sample-time must be positive") }
-        var cases = GemmBenchmark.transformerCases
-        if let shapes {
-            cases = try shapes.split(separator: ",").map { s in
-                guard let c = GemmBenchmark.Case(parsing: String(s)) else {
-                    throw ValidationError("--shapes: cannot parse '\(s)' (expected e.g. 2048x256x256 or 256x1024x4096:TN)")
-                }
-                return c
-            }
-        }
-        let log = StandardError()
-        log.write("OpenBLAS: \(Gemm.openBLASDescription)\n")
-        if waitIdle && !LoadMonitor.waitUntilIdle() { log.write("warning: machine did not become idle\n") }
-        let bench = GemmBenchmark(cases: cases, threadCounts: threadCounts, samples: samples, sampleTime: sampleTime,
+        let threadCounts = try threadCounts()
+        printError("OpenBLAS: \(Gemm.openBLASDescription)")
+        let load = LoadGuard(waitIdle: waitIdle)
+        let bench = GemmBenchmark(cases: try cases(), threadCounts: threadCounts, samples: samples, sampleTime: sampleTime,
                                   cpuClockForOneThread: clock == .cpu)
-        let monitor = LoadMonitor()
-        let t0 = BenchClock.now()
         let results = bench.run { ms in
             for m in ms {
-                log.write(String(format: "  %@ %@ %dT %@: %.1f GFLOP/s\n", m.gemmCase.dims, m.gemmCase.op, m.threads,
-                                 m.backend.rawValue, m.best))
+                printError(String(format: "  %@ %@ %dT %@: %.1f GFLOP/s", m.gemmCase.dims, m.gemmCase.op, m.threads,
+                                  m.backend.rawValue, m.best))
             }
         }
-        if let foreign = monitor.foreignSeconds() {
-            log.write(String(format: "foreign CPU during the run: %.1f s over %.0f s\n", foreign, BenchClock.now() - t0))
-        }
+        load.finish()
         print(GemmReport.render(results, threadCounts: threadCounts, format: format), terminator: "")
         if format == .text { print(GemmBenchmark.summaryLine(results)) }
     }
-}
-
-/// Which clock times single-threaded benchmark runs.
-enum BenchClockChoice: String, ExpressibleByArgument, CaseIterable {
-    case wall, cpu
-}
-
-/// Output formats shared by the bench verbs.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, csv, json
-}
-
-/// Writes to stderr.
-struct StandardError {
-    func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
 /// Formats GEMM measurements as a table.
@@ -120,19 +116,18 @@ enum GemmReport {
             }
             return out
         case .text:
-            var header = pad("M×N×K", 15) + pad("op", 4) + pad("role", 22)
+            var header = TableCell.left("M×N×K", 15) + TableCell.left("op", 4) + TableCell.left("role", 22)
             for t in threadCounts {
-                header += lpad("swift \(t)T", 13) + lpad("openblas \(t)T", 13) + lpad("ratio \(t)T", 9)
+                header += TableCell.right("swift \(t)T", 13) + TableCell.right("openblas \(t)T", 13) + TableCell.right("ratio \(t)T", 9)
             }
             var out = "GEMM GFLOP/s, best of samples (median in parentheses when >10% lower)\n" + header + "\n"
             for key in keys {
-                let list = byKey[key]!
-                let c = list[0].gemmCase
-                var line = pad(c.dims, 15) + pad(c.op, 4) + pad(c.role, 22)
+                guard let list = byKey[key], let c = list.first?.gemmCase else { continue }
+                var line = TableCell.left(c.dims, 15) + TableCell.left(c.op, 4) + TableCell.left(c.role, 22)
                 for t in threadCounts {
                     let s = rate(list, t, .swift), o = rate(list, t, .openblas)
-                    line += lpad(s.map(cell) ?? "-", 13) + lpad(o.map(cell) ?? "-", 13)
-                    if let s, let o { line += lpad(GemmBenchmark.format2(s.best / o.best), 9) } else { line += lpad("-", 9) }
+                    line += TableCell.right(s.map(cell) ?? "-", 13) + TableCell.right(o.map(cell) ?? "-", 13)
+                    line += TableCell.right(s.flatMap { s in o.map { GemmBenchmark.format2(s.best / $0.best) } } ?? "-", 9)
                 }
                 out += line + "\n"
             }
@@ -146,6 +141,4 @@ enum GemmReport {
     }
 
     static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
-    static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }

@@ -17,8 +17,8 @@ struct BenchOps: ParsableCommand {
               rt bench ops --threads 2 --format csv
             """)
 
-    @Option(help: "Threads for the parallel column.")
-    var threads: Int = 2
+    @Option(help: "Threads for the parallel column (default: RT_THREADS, else all cores).")
+    var threads: Int = Engine.threads
 
     @Option(help: "Samples per kernel (best is reported).")
     var samples: Int = 5
@@ -26,7 +26,7 @@ struct BenchOps: ParsableCommand {
     @Option(help: "Seconds per sample.")
     var sampleTime: Double = 0.05
 
-    @Option(help: "Floats per kernel (rounded down to a multiple of 1024).")
+    @Option(help: "Floats per kernel (rounded down to a multiple of 1024; at most 2^26).")
     var elements: Int = 4096 * 1024
 
     @Option(help: "Output format: text, csv or json.")
@@ -38,21 +38,20 @@ struct BenchOps: ParsableCommand {
     @Option(help: "Clock for the 1-thread columns: wall, or cpu (the thread's CPU time, robust on a busy machine).")
     var clock: BenchClockChoice = .wall
 
+    func validate() throws {
+        try OptionCheck.threads(threads)
+        try OptionCheck.positive(samples, "--samples")
+        try OptionCheck.seconds(sampleTime, "--sample-time")
+        try OptionCheck.inRange(elements, 1024...(1 << 26), "--elements")
+    }
+
     func run() throws {
-        guard threads >= 1, samples >= 1, sampleTime > 0, elements >= 1024 else {
-            throw ValidationError("--threads, --samples and --sample-time must be positive, --elements at least 1024")
-        }
-        let log = StandardError()
-        if waitIdle && !LoadMonitor.waitUntilIdle() { log.write("warning: machine did not become idle\n") }
-        let monitor = LoadMonitor()
-        let t0 = BenchClock.now()
+        let load = LoadGuard(waitIdle: waitIdle)
         let results = OpsBenchmark(samples: samples, sampleTime: sampleTime, threads: threads,
                                    elements: elements / 1024 * 1024, cpuClockForOneThread: clock == .cpu).run { m in
-            log.write(String(format: "  %@: scalar %.2f ms, fused %.2f ms\n", m.kernel, m.scalar * 1e3, m.fused * 1e3))
+            printError(String(format: "  %@: scalar %.2f ms, fused %.2f ms", m.kernel, m.scalar * 1e3, m.fused * 1e3))
         }
-        if let foreign = monitor.foreignSeconds() {
-            log.write(String(format: "foreign CPU during the run: %.1f s over %.0f s\n", foreign, BenchClock.now() - t0))
-        }
+        load.finish()
         switch format {
         case .csv:
             print("kernel,shape,scalar_ms,fused_ms,speedup,fused_\(threads)t_ms,fused_gbps,max_abs_diff")
@@ -70,18 +69,18 @@ struct BenchOps: ParsableCommand {
             print("[\n  " + rows.joined(separator: ",\n  ") + "\n]")
         case .text:
             print("Fused kernels vs plain scalar loops (best of \(samples); 1 thread unless noted; GB/s = bytes read + written)")
-            print(GemmReport.pad("kernel", 21) + GemmReport.pad("shape", 11) + GemmReport.lpad("scalar ms", 10)
-                  + GemmReport.lpad("GB/s", 7) + GemmReport.lpad("fused ms", 10) + GemmReport.lpad("GB/s", 7)
-                  + GemmReport.lpad("speed-up", 10) + GemmReport.lpad("fused \(threads)T ms", 14) + GemmReport.lpad("max |diff|", 12))
+            print(TableCell.left("kernel", 21) + TableCell.left("shape", 11) + TableCell.right("scalar ms", 10)
+                  + TableCell.right("GB/s", 7) + TableCell.right("fused ms", 10) + TableCell.right("GB/s", 7)
+                  + TableCell.right("speed-up", 10) + TableCell.right("fused \(threads)T ms", 14) + TableCell.right("max |diff|", 12))
             for m in results {
-                print(GemmReport.pad(m.kernel, 21) + GemmReport.pad(m.shape, 11)
-                      + GemmReport.lpad(String(format: "%.2f", m.scalar * 1e3), 10)
-                      + GemmReport.lpad(String(format: "%.1f", m.bytes / m.scalar / 1e9), 7)
-                      + GemmReport.lpad(String(format: "%.2f", m.fused * 1e3), 10)
-                      + GemmReport.lpad(String(format: "%.1f", m.bytes / m.fused / 1e9), 7)
-                      + GemmReport.lpad(String(format: "%.1fx", m.speedup), 10)
-                      + GemmReport.lpad(String(format: "%.2f", m.fusedParallel * 1e3), 14)
-                      + GemmReport.lpad(String(format: "%.1e", m.maxDifference), 12))
+                print(TableCell.left(m.kernel, 21) + TableCell.left(m.shape, 11)
+                      + TableCell.right(String(format: "%.2f", m.scalar * 1e3), 10)
+                      + TableCell.right(String(format: "%.1f", m.bytes / m.scalar / 1e9), 7)
+                      + TableCell.right(String(format: "%.2f", m.fused * 1e3), 10)
+                      + TableCell.right(String(format: "%.1f", m.bytes / m.fused / 1e9), 7)
+                      + TableCell.right(String(format: "%.1fx", m.speedup), 10)
+                      + TableCell.right(String(format: "%.2f", m.fusedParallel * 1e3), 14)
+                      + TableCell.right(String(format: "%.1e", m.maxDifference), 12))
             }
             let speedups = results.map(\.speedup)
             if let lo = speedups.min() {

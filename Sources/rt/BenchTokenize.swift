@@ -19,13 +19,14 @@ struct BenchTokenize: ParsableCommand {
 
             Examples:
               rt bench tokenize
-              rt bench tokenize --file ../shared/data/moses/moses_train.csv.gz --limit 200000 --format json
-              rt bench tokenize --file data.txt --language selfies --vocab vocab.txt
+              rt bench tokenize --input ../shared/data/moses/moses_train.csv.gz --limit 200000 --format json
+              rt bench tokenize --input data.txt --language selfies --vocab vocab.txt
               rt bench tokenize --clock cpu        # on a busy machine
             """)
 
-    @Option(help: "Corpus: a text or CSV file, plain or gzip.")
-    var file: String = "../shared/data/moses/moses_train.csv.gz"
+    @Option(name: [.customLong("input"), .customLong("file")],
+            help: "Corpus: a text or CSV file, plain or gzip, or '-' for standard input (--file is the older name).")
+    var input: String = "../shared/data/moses/moses_train.csv.gz"
 
     @Option(help: "Sequence language.")
     var language: SequenceLanguage = .smiles
@@ -40,24 +41,24 @@ struct BenchTokenize: ParsableCommand {
     var repeats: Int = 5
 
     @Option(help: "Clock: wall, or cpu (this thread's CPU time; robust when other processes load the machine).")
-    var clock: TokenizeClock = .wall
+    var clock: BenchClockChoice = .wall
 
-    enum TokenizeClock: String, ExpressibleByArgument, CaseIterable {
-        case wall, cpu
-    }
-
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, csv or json.")
     var format: OutputFormat = .text
 
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.")
     var waitIdle = false
 
+    func validate() throws {
+        if let limit { try OptionCheck.positive(limit, "--limit") }
+        try OptionCheck.positive(repeats, "--repeats")
+    }
+
     func run() throws {
-        if waitIdle { LoadMonitor.waitUntilIdle() }
-        let isCSV = DatasetFormat.inferred(fromPath: file) == .csv
-        let corpus = try TokenizationBenchmark.Corpus(
-            source: try InputFiles.lines(file), skip: isCSV ? 1 : 0, limit: limit, firstField: isCSV)
-        guard corpus.lineCount > 0 else { throw CommandFailure("\(file): no lines") }
+        let isCSV = DatasetFormat.inferred(fromPath: input) == .csv
+        let source = try InputFiles.lines(input)
+        let corpus = try TokenizationBenchmark.Corpus(source: source, skip: isCSV ? 1 : 0, limit: limit, firstField: isCSV)
+        guard corpus.lineCount > 0 else { throw CommandFailure("\(source.name): no lines to tokenize") }
         let tokenizer = RTTokenizer(language: language)
         let vocabulary: Vocabulary
         if let vocab {
@@ -66,12 +67,9 @@ struct BenchTokenize: ParsableCommand {
             vocabulary = try TokenizationBenchmark.vocabulary(for: corpus, tokenizer: tokenizer)
         }
         let encoder = RTEncoder(vocabulary: vocabulary, tokenizer: tokenizer, allowsUnknownTokens: true)
-        let monitor = LoadMonitor()
-        let results = TokenizationBenchmark(
-            corpus: corpus, encoder: encoder, repeats: repeats,
-            clock: clock == .cpu ? BenchClock.threadCPUTime : BenchClock.now
-        ).run()
-        let foreign = monitor.foreignSeconds()
+        let load = LoadGuard(waitIdle: waitIdle)
+        let results = TokenizationBenchmark(corpus: corpus, encoder: encoder, repeats: repeats, clock: clock.read).run()
+        let foreign = load.finish()
         let readRate = Double(corpus.lineCount) / corpus.readSeconds
         switch format {
         case .text, .csv:
@@ -92,8 +90,6 @@ struct BenchTokenize: ParsableCommand {
                                    r.bestSeconds, r.medianSeconds, r.failures))
                 }
             }
-            fflush(stdout)
-            if let foreign { printError(String(format: "foreign CPU during the run: %.1f s", foreign)) }
         case .json:
             let stages = results.map { r in
                 "\(jsonString(r.stage)):{\"lines\":\(r.lines),\"tokens\":\(r.tokens),\"best_seconds\":\(r.bestSeconds),"

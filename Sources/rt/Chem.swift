@@ -1,11 +1,20 @@
 import ArgumentParser
 import Chemistry
+import Compression
 import Foundation
 
 /// `rt chem …` — molecule utilities (thin: every verb is `LineConversion` from the Chemistry library).
 struct Chem: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate, canonicalise, convert, describe and compare molecules (SMILES, SELFIES 1.0.4).",
+        discussion: """
+            validate, canonical, to-selfies and to-smiles print one output line per input line, in order: the \
+            result, or 'error: <class>: <reason>' (exit status 1 at the end when a line failed).
+
+            Examples:
+              echo 'OCC' | rt chem canonical
+              rt chem validate generated.smi --format csv > validity.csv
+            """,
         subcommands: [ChemValidate.self, ChemCanonical.self, ChemToSelfies.self, ChemToSmiles.self, ChemProps.self,
                       ChemSimilar.self]
     )
@@ -23,22 +32,23 @@ struct ChemInput: ParsableArguments {
     var format: OutputFormat = .text
 }
 
-/// CSV field quoting (RFC 4180).
-func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-}
-
-
-/// Runs one conversion over every input line: exactly one output line per input line, in order.
-func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
+/// Runs one conversion over every input line: exactly one output line per input line, in order; exit status 1
+/// when some line failed (`LineFailures`).
+func runLines(_ conversion: LineConversion, _ options: ChemInput, verb: String) throws {
     let lines = try InputFiles.lines(options.input)
     let out = StandardOutputBuffer()
-    var total = 0, failed = 0
+    var total = 0
+    var failures = LineFailures()
     if options.format == .csv { out.append("input,result,error_class,error\n") }
-    while let line = try lines.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
+    while let (line, result) = try lines.withNextLine({ bytes -> (String, Result<String, MoleculeError>) in
+        let line = String(decoding: bytes, as: UTF8.self)
+        if let problem = UTF8Validation.problem(in: bytes, position: "position") {
+            return (line, .failure(MoleculeError(conversion.inputKind, problem)))
+        }
+        return (line, conversion.apply(Substring(line)))
+    }) {
         total += 1
-        let result = conversion.apply(Substring(line))
-        if case .failure = result { failed += 1 }
+        if case .failure(let e) = result { failures.record(line: total, reason: e.description) }
         switch (options.format, result) {
         case (.text, .success(let s)): out.append(s)
         case (.text, .failure(let e)): out.append("error: \(e)")
@@ -53,8 +63,10 @@ func runLines(_ conversion: LineConversion, _ options: ChemInput) throws {
     }
     out.flush()
     if !options.quiet {
-        StandardError().write("\(total) lines, \(total - failed) valid, \(failed) errors\n")
+        printError("rt chem \(verb): \(total) lines, \(total - failures.count) valid, \(failures.count) errors"
+                   + failures.firstFailure(in: lines.name))
     }
+    try failures.exitIfAny()
 }
 
 struct ChemValidate: ParsableCommand {
@@ -70,7 +82,7 @@ struct ChemValidate: ParsableCommand {
               rt chem validate generated.smi > validity.txt
             """)
     @OptionGroup var options: ChemInput
-    func run() throws { try runLines(.validate, options) }
+    func run() throws { try runLines(.validate, options, verb: "validate") }
 }
 
 struct ChemCanonical: ParsableCommand {
@@ -86,7 +98,7 @@ struct ChemCanonical: ParsableCommand {
               rt chem canonical generated.smi | sort -u | wc -l
             """)
     @OptionGroup var options: ChemInput
-    func run() throws { try runLines(.canonical, options) }
+    func run() throws { try runLines(.canonical, options, verb: "canonical") }
 }
 
 struct ChemToSelfies: ParsableCommand {
@@ -102,7 +114,7 @@ struct ChemToSelfies: ParsableCommand {
               rt chem to-selfies seeds.smi > seeds.selfies
             """)
     @OptionGroup var options: ChemInput
-    func run() throws { try runLines(.toSelfies, options) }
+    func run() throws { try runLines(.toSelfies, options, verb: "to-selfies") }
 }
 
 struct ChemToSmiles: ParsableCommand {
@@ -119,5 +131,5 @@ struct ChemToSmiles: ParsableCommand {
     @Flag(help: "Print our canonical SMILES instead of the decoder's SMILES.")
     var canonical = false
 
-    func run() throws { try runLines(.toSmiles(canonical: canonical), options) }
+    func run() throws { try runLines(.toSmiles(canonical: canonical), options, verb: "to-smiles") }
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import RegressionTransformer
 
-/// A failure a command reports to the user (printed as `Error: …`, exit status 1).
+/// A failure a command reports to the user: printed as `rt: <description>`, exit status 1 (`ExitStatus`). Name
+/// the file (and line) in the description: `<file>:<line>: <what is wrong>`.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -18,54 +19,6 @@ enum InputFiles {
             throw CommandFailure("\(error)")
         }
     }
-}
-
-/// Buffered writing to standard output (millions of lines must not mean millions of system calls).
-final class StandardOutputBuffer {
-    var bytes: [UInt8] = []
-
-    init() { bytes.reserveCapacity(1 << 20) }
-
-    func flushIfFull() {
-        if bytes.count >= 1 << 20 { flush() }
-    }
-
-    func flush() {
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
-        bytes.removeAll(keepingCapacity: true)
-        fflush(stdout)
-    }
-
-    func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-    deinit { flush() }
-}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-/// A JSON string literal.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                out += String(format: "\\u%04x", scalar.value)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
 
 extension SequenceLanguage: ExpressibleByArgument {
@@ -98,9 +51,12 @@ struct DataFileOptions: ParsableArguments {
     func datasetOptions(language: SequenceLanguage) throws -> DatasetOptions {
         var csv = CSVOptions(textColumn: textColumn)
         if !propertyColumn.isEmpty {
-            csv.properties = propertyColumn.map { spec in
-                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-                return CSVOptions.Property(column: parts[0], name: parts.count == 2 ? parts[1] : nil)
+            csv.properties = try propertyColumn.map { spec in
+                let parts = spec.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let column = parts.first, !column.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+                    throw ValidationError("--property-column: expected COLUMN or COLUMN=NAME, not '\(spec)'")
+                }
+                return CSVOptions.Property(column: column, name: parts.count == 2 ? parts[1] : nil)
             }
         }
         if decimals == "keep" {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compression
 import Foundation
 import RegressionTransformer
 
@@ -76,20 +77,25 @@ struct Tokenize: ParsableCommand {
         var scratch = RawTokens()
         var idBuffer: [Int32] = []
         var lines = 0
-        var failures: [(line: Int, reason: String)] = []
+        var failures = LineFailures()
         while try source.withNextLine({ (original: UnsafeBufferPointer<UInt8>) -> Void in
             lines += 1
+            defer {
+                output.bytes.append(0x0A)
+                output.flushIfFull()
+            }
+            func fail(_ reason: String) {
+                failures.record(line: lines, reason: reason)
+                output.append(format == .json ? "{\"line\":\(lines),\"error\":\(jsonString(reason))}" : "error: \(reason)")
+            }
+            if let problem = UTF8Validation.problem(in: original) { return fail(problem) }
             var convertedLine: [UInt8] = []
             if let conversion {
                 do {
                     let text = String(decoding: original, as: UTF8.self)
                     convertedLine = Array(try conversion.convertSequence(ofLine: text).utf8)
                 } catch {
-                    let reason = "cannot convert the sequence (\(conversion.name)): \(error)"
-                    failures.append((lines, reason))
-                    output.append(format == .json ? "{\"line\":\(lines),\"error\":\(jsonString(reason))}" : "error: \(reason)")
-                    output.bytes.append(0x0A)
-                    return
+                    return fail("cannot convert the sequence (\(conversion.name)): \(error)")
                 }
             }
             convertedLine.withUnsafeBufferPointer { converted in
@@ -118,21 +124,15 @@ struct Tokenize: ParsableCommand {
                     try tokenizer.appendTokens(of: line, to: &output.bytes, scratch: &scratch, specialTokens: special)
                 }
             } catch {
-                failures.append((lines, error.description))
-                if format == .json {
-                    output.append("{\"line\":\(lines),\"error\":\(jsonString(error.description))}")
-                } else {
-                    output.append("error: \(error.description)")
-                }
+                fail(error.description)
             }
             }
-            output.bytes.append(0x0A)
-            output.flushIfFull()
         }) != nil {}
         output.flush()
-        if let first = failures.first {
-            printError("rt tokenize: \(failures.count) of \(lines) line\(lines == 1 ? "" : "s") could not be tokenized (first: \(source.name):\(first.line): \(first.reason))")
-            throw ExitCode(1)
+        if failures.count > 0 {
+            printError("rt tokenize: \(failures.count) of \(lines) line\(lines == 1 ? "" : "s") could not be tokenized"
+                       + failures.firstFailure(in: source.name))
         }
+        try failures.exitIfAny()
     }
 }

@@ -6,6 +6,11 @@ import RegressionTransformer
 struct Vocab: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and inspect vocabularies (vocab.txt: one token per line, id = line index).",
+        discussion: """
+            Examples:
+              rt vocab build train.txt -o vocab.txt
+              rt vocab info vocab.txt --format json
+            """,
         subcommands: [VocabBuild.self, VocabInfo.self])
 }
 
@@ -56,12 +61,17 @@ struct VocabBuild: ParsableCommand {
 
     func validate() throws {
         if data.isEmpty { throw ValidationError("give at least one data file") }
+        try OptionCheck.inRange(minOrder, -Self.orderLimit...Self.orderLimit, "--min-order")
+        try OptionCheck.inRange(maxOrder, -Self.orderLimit...Self.orderLimit, "--max-order")
         if minOrder > maxOrder { throw ValidationError("--min-order must not exceed --max-order") }
-        _ = try smilesConversion(to: language, dataOptions.convertSmiles)
+        _ = try dataOptions.datasetOptions(language: language)
         for name in properties where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             throw ValidationError("property names consist of letters, digits and '_', not '\(name)'")
         }
     }
+
+    /// The largest digit order either way (10^38 is about the largest Float).
+    static let orderLimit = 38
 
     func run() throws {
         let tokenizer = RTTokenizer(language: language, mode: faithful ? .faithful : .strict)
