@@ -14,12 +14,15 @@ struct Tokenize: ParsableCommand {
             Tokens are printed separated by single spaces, without [CLS]/[SEP] and without the even-length \
             [PAD] unless --special is given. With --vocab, tokens are checked against the vocabulary (printed \
             as the model sees them); --ids prints ids instead. A line that cannot be tokenized prints \
-            "error: <reason>" in its place, and the command exits with status 1 at the end.
+            "error: <reason>" in its place, and the command exits with status 1 at the end. --format csv \
+            writes line,tokens[,ids],error rows (tokens and ids space-separated); --format json one object \
+            per line.
 
             Examples:
               echo '<qed>0.3936|[C][Br]' | rt tokenize --language selfies
               rt tokenize data.txt --vocab vocab.txt --ids --special
               rt tokenize proteins.txt --language aas --format json
+              rt tokenize data.txt --vocab vocab.txt --format csv > tokens.csv
               echo '<qed>0.39|CBr' | rt tokenize --language selfies --convert-smiles
             """)
 
@@ -47,12 +50,8 @@ struct Tokenize: ParsableCommand {
     @Flag(help: "The sequences are SMILES: convert them to --language (selfies, reaction_selfies) first.")
     var convertSmiles = false
 
-    @Option(help: "Output format: text or json (one object per line).")
-    var format: TokenizeFormat = .text
-
-    enum TokenizeFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
+    @Option(help: "Output format: text, csv (line,tokens[,ids],error) or json (one object per line).")
+    var format: OutputFormat = .text
 
     func validate() throws {
         if ids && vocab == nil { throw ValidationError("--ids needs --vocab") }
@@ -78,6 +77,7 @@ struct Tokenize: ParsableCommand {
         var idBuffer: [Int32] = []
         var lines = 0
         var failures = LineFailures()
+        if format == .csv { output.append(encoder == nil ? "line,tokens,error\n" : "line,tokens,ids,error\n") }
         while try source.withNextLine({ (original: UnsafeBufferPointer<UInt8>) -> Void in
             lines += 1
             defer {
@@ -86,7 +86,11 @@ struct Tokenize: ParsableCommand {
             }
             func fail(_ reason: String) {
                 failures.record(line: lines, reason: reason)
-                output.append(format == .json ? "{\"line\":\(lines),\"error\":\(jsonString(reason))}" : "error: \(reason)")
+                switch format {
+                case .text: output.append("error: \(reason)")
+                case .csv: output.append("\(lines),\(encoder == nil ? "" : ","),\(csvField(reason))")
+                case .json: output.append("{\"line\":\(lines),\"error\":\(jsonString(reason))}")
+                }
             }
             if let problem = UTF8Validation.problem(in: original) { return fail(problem) }
             var convertedLine: [UInt8] = []
@@ -101,27 +105,39 @@ struct Tokenize: ParsableCommand {
             convertedLine.withUnsafeBufferPointer { converted in
             let line = conversion == nil ? original : converted
             do throws(TokenizationError) {
+                if format == .text && encoder == nil {  // the allocation-free path
+                    try tokenizer.appendTokens(of: line, to: &output.bytes, scratch: &scratch, specialTokens: special)
+                    return
+                }
+                var tokens: [String]
+                var lineIDs: [Int32]?
                 if let encoder {
                     idBuffer.removeAll(keepingCapacity: true)
                     try encoder.encode(line, into: &idBuffer, scratch: &scratch, addSpecialTokens: special)
-                    if format == .json {
-                        let tokens = idBuffer.map { jsonString(encoder.vocabulary.tokens[Int($0)]) }
-                        output.append("{\"line\":\(lines),\"tokens\":[\(tokens.joined(separator: ","))]")
-                        output.append(",\"ids\":[\(idBuffer.map(String.init).joined(separator: ","))]}")
-                    } else if ids {
-                        output.append(idBuffer.map(String.init).joined(separator: " "))
-                    } else {
-                        output.append(idBuffer.map { encoder.vocabulary.tokens[Int($0)] }.joined(separator: " "))
-                    }
-                } else if format == .json {
-                    var tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
+                    tokens = idBuffer.map { encoder.vocabulary.tokens[Int($0)] }
+                    lineIDs = idBuffer
+                } else {
+                    tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
                     if special {
                         if tokens.count % 2 == 1 { tokens.append(SpecialToken.pad.text) }
                         tokens = [SpecialToken.classifier.text] + tokens + [SpecialToken.separator.text]
                     }
-                    output.append("{\"line\":\(lines),\"tokens\":[\(tokens.map(jsonString).joined(separator: ","))]}")
-                } else {
-                    try tokenizer.appendTokens(of: line, to: &output.bytes, scratch: &scratch, specialTokens: special)
+                }
+                switch format {
+                case .text:
+                    if ids, let lineIDs {
+                        output.append(lineIDs.map(String.init).joined(separator: " "))
+                    } else {
+                        output.append(tokens.joined(separator: " "))
+                    }
+                case .csv:
+                    output.append("\(lines),\(csvField(tokens.joined(separator: " ")))")
+                    if let lineIDs { output.append(",\(lineIDs.map(String.init).joined(separator: " "))") }
+                    output.append(",")
+                case .json:
+                    output.append("{\"line\":\(lines),\"tokens\":[\(tokens.map(jsonString).joined(separator: ","))]")
+                    if let lineIDs { output.append(",\"ids\":[\(lineIDs.map(String.init).joined(separator: ","))]") }
+                    output.append("}")
                 }
             } catch {
                 fail(error.description)

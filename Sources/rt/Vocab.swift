@@ -112,6 +112,8 @@ struct VocabInfo: ParsableCommand {
         commandName: "info",
         abstract: "Summarise a vocabulary: size, special-token ids, property tags, digit orders.",
         discussion: """
+            --format csv writes one header and one row (lists space-separated).
+
             Examples:
               rt vocab info vocab.txt
               rt vocab info model/vocab.txt --format json
@@ -120,12 +122,8 @@ struct VocabInfo: ParsableCommand {
     @Argument(help: "Vocabulary file.")
     var vocab: String
 
-    @Option(help: "Output format: text or json.")
-    var format: InfoFormat = .text
-
-    enum InfoFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
+    @Option(help: "Output format: text, csv or json.")
+    var format: OutputFormat = .text
 
     func run() throws {
         let vocabulary: Vocabulary
@@ -161,6 +159,11 @@ struct VocabInfo: ParsableCommand {
             } else {
                 print("digit tokens: 0")
             }
+        case .csv:
+            print("tokens,pad,unk,cls,sep,mask,separator,tags,digit_tokens,orders,missing_digit_tokens")
+            print(([String(vocabulary.count)] + specials.map { String($0.1) }
+                   + [tags.joined(separator: " "), String(digitTokens), orders.sorted().map(String.init).joined(separator: " "),
+                      missing.joined(separator: " ")]).map(csvField).joined(separator: ","))
         case .json:
             let specialJSON = specials.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",")
             print("{\"tokens\":\(vocabulary.count),\"special_ids\":{\(specialJSON)},"

@@ -3,16 +3,10 @@ import XCTest
 
 /// End-to-end runs of `rt tokenize` and `rt vocab`.
 final class TextCommandTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("RegressionTransformerTests/Fixtures/text")
+    static let fixtures = TestFiles.text
     static let smallMolecules = fixtures.appendingPathComponent("smallmolecules.txt").path
 
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rt-text-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func temporaryDirectory() throws -> URL { try TestFiles.scratch(for: self, "rt-text") }
 
     func testTokenizePrintsOneLinePerInputLineAndFailsAtTheEnd() throws {
         let input = "<qed>0.3936|CBr\n<qed>.5|C\n\n<qed>[MASK][MASK][MASK]|[C][O]\nCC(=O)O\n"
@@ -79,6 +73,19 @@ final class TextCommandTests: XCTestCase {
             stdin: "<qed>0.5|[C]\n")
         XCTAssertEqual(withIDs.stdout,
                        "{\"line\":1,\"tokens\":[\"<qed>\",\"_0_0_\",\"_._\",\"_5_-1_\",\"|\",\"[C]\"],\"ids\":[16,32,25,91,15,164]}\n")
+    }
+
+    func testTokenizeCSV() throws {
+        let plain = try RTCommand.run(["tokenize", "--format", "csv"], stdin: "<qed>0.5|CO\n<qed>x|C\nC,C\n")
+        XCTAssertEqual(plain.status, 1)
+        XCTAssertEqual(plain.lines, ["line,tokens,error", "1,<qed> _0_0_ _._ _5_-1_ | C O,",
+                                     "2,,column 6: the value of <qed> is not a number: 'x'",
+                                     "3,,\"column 2: ',' is not part of the SMILES alphabet\""])
+        let withIDs = try RTCommand.run(
+            ["tokenize", "--format", "csv", "--vocab", Self.smallMolecules, "--language", "selfies"],
+            stdin: "<qed>0.5|[C]\n[C]x\n")
+        XCTAssertEqual(withIDs.lines, ["line,tokens,ids,error", "1,<qed> _0_0_ _._ _5_-1_ | [C],16 32 25 91 15 164,",
+                                       "2,,,column 4: 'x' after the last SELFIES symbol is not SELFIES"])
     }
 
     func testTokenizeFaithfulReproducesTheOriginalsDrops() throws {
@@ -158,6 +165,10 @@ final class TextCommandTests: XCTestCase {
         let proteins = try RTCommand.run(["vocab", "info", Self.fixtures.appendingPathComponent("proteins.txt").path,
                                           "--format", "json"])
         XCTAssertTrue(proteins.stdout.contains("\"[PAD]\":1"), proteins.stdout)
+        let csv = try RTCommand.run(["vocab", "info", Self.smallMolecules, "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertEqual(csv.lines.first, "tokens,pad,unk,cls,sep,mask,separator,tags,digit_tokens,orders,missing_digit_tokens")
+        XCTAssertTrue(csv.lines.last?.hasPrefix("507,0,11,12,13,14,15,") ?? false, csv.stdout)
     }
 
     func testConvertSMILESForASELFIESVocabulary() throws {
