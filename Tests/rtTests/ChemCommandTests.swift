@@ -2,12 +2,10 @@ import XCTest
 
 /// End-to-end runs of `rt chem …`: one output line per input line, in order, errors as `error: <class>: <reason>`.
 final class ChemCommandTests: XCTestCase {
-    func lines(_ r: CommandResult) -> [String] { r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
-
     func testValidateOneLinePerInput() throws {
         let r = try RTCommand.run(["chem", "validate"], stdin: "CCO\nC1CC\n\nC(C)(C)(C)(C)C\nc1cccc1\nc1ccccc1 benzene\n")
         XCTAssertEqual(r.status, 1, r.stderr)  // some lines failed (README, exit statuses)
-        let out = lines(r)
+        let out = r.lines
         XCTAssertEqual(out.count, 6)
         XCTAssertEqual(out[0], "valid")
         XCTAssertTrue(out[1].hasPrefix("error: parse: "), out[1])
@@ -24,7 +22,7 @@ final class ChemCommandTests: XCTestCase {
     func testCanonicalIsOrderIndependent() throws {
         let r = try RTCommand.run(["chem", "canonical"], stdin: "OCC\nCCO\nC1=CC=CC=C1\nc1ccccc1\n")
         XCTAssertEqual(r.status, 0, r.stderr)
-        let out = lines(r)
+        let out = r.lines
         XCTAssertEqual(out.count, 4)
         XCTAssertEqual(out[0], out[1])
         XCTAssertEqual(out[2], out[3])
@@ -33,9 +31,9 @@ final class ChemCommandTests: XCTestCase {
 
     func testSelfiesRoundTrip() throws {
         let enc = try RTCommand.run(["chem", "to-selfies", "--quiet"], stdin: "C=CF\nc1ccccc1\nC1CC\n")
-        XCTAssertEqual(lines(enc), ["[C][=C][F]", "[C][=C][C][=C][C][=C][Ring1][Branch1_2]", "error: parse: unclosed ring 1"])
+        XCTAssertEqual(enc.lines, ["[C][=C][F]", "[C][=C][C][=C][C][=C][Ring1][Branch1_2]", "error: parse: unclosed ring 1"])
         let dec = try RTCommand.run(["chem", "to-smiles", "--quiet"], stdin: "[C][=C][F]\n[C][=C][C][=C][C][=C][Ring1][Branch1_2]\n[C]x\n")
-        XCTAssertEqual(lines(dec), ["C=CF", "C1=CC=CC=C1", "error: selfies: misplaced or missing brackets"])
+        XCTAssertEqual(dec.lines, ["C=CF", "C1=CC=CC=C1", "error: selfies: misplaced or missing brackets"])
     }
 
     func testMissingFileFails() throws {
@@ -46,10 +44,10 @@ final class ChemCommandTests: XCTestCase {
 
     func testCSVAndJSONFormats() throws {
         let csv = try RTCommand.run(["chem", "canonical", "--format", "csv", "--quiet"], stdin: "OCC\nC1CC\nC,C\n")
-        XCTAssertEqual(lines(csv), ["input,result,error_class,error", "OCC,CCO,,", "C1CC,,parse,unclosed ring 1",
+        XCTAssertEqual(csv.lines, ["input,result,error_class,error", "OCC,CCO,,", "C1CC,,parse,unclosed ring 1",
                                     "\"C,C\",,parse,\"unexpected character ',' at position 2\""])
         let json = try RTCommand.run(["chem", "validate", "--format", "json", "--quiet"], stdin: "CCO\nC1CC\n")
-        XCTAssertEqual(lines(json), ["{\"input\":\"CCO\",\"result\":\"valid\"}",
+        XCTAssertEqual(json.lines, ["{\"input\":\"CCO\",\"result\":\"valid\"}",
                                      "{\"input\":\"C1CC\",\"error_class\":\"parse\",\"error\":\"unclosed ring 1\"}"])
     }
 }
