@@ -24,6 +24,8 @@ public struct ChemistryBenchmark {
         self.repeats = max(1, repeats)
     }
 
+    /// Seconds `body` takes on the monotonic clock (the one timing helper of the chemistry benchmarks; the
+    /// engine's `BenchClock` lives in Tensors, which Chemistry does not depend on).
     static func seconds(_ body: () -> Void) -> Double {
         let clock = ContinuousClock()
         let d = clock.measure(body)
