@@ -120,6 +120,13 @@ final class SafeTensorsTests: XCTestCase {
                        containing: ["'b'", "overlaps"])
         assertRejected(file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: 8), containing: ["gap"])
         assertRejected(file(header: #"{"__metadata__":{"k":1}}"#, data: 0), containing: ["__metadata__"])
+        // Offsets near Int.max are errors, not arithmetic traps.
+        assertRejected(file(header: #"{"t":{"dtype":"U8","shape":[7],"data_offsets":[9223372036854775800,9223372036854775807]}}"#, data: 0),
+                       containing: ["'t'", "gap"])
+        assertRejected(file(header: #"{"t":{"dtype":"U8","shape":[8],"data_offsets":[9223372036854775800,9223372036854775807]}}"#, data: 0),
+                       containing: ["'t'", "needs 8 bytes"])
+        assertRejected(file(header: #"{"t":{"dtype":"F64","shape":[4611686018427387904,4611686018427387904,0],"data_offsets":[0,0]}}"#, data: 0),
+                       containing: ["'t'", "too many"])
         var huge = try validFileBytes()
         huge.replaceSubrange(0..<8, with: withUnsafeBytes(of: UInt64(1 << 40).littleEndian) { Array($0) })
         assertRejected(huge, containing: ["exceeds"])

@@ -72,6 +72,11 @@ public struct SafeTensorsFile {
         guard 8 + n <= data.count else {
             throw fail("truncated: header of \(n) bytes ends at byte \(8 + n) but the file has \(data.count) bytes", 8)
         }
+        /// The file offset of a data-section offset the header gives (which may be any Int: saturates).
+        func fileOffset(_ dataOffset: Int) -> Int {
+            let (offset, overflow) = (8 + n).addingReportingOverflow(dataOffset)
+            return overflow ? Int.max : offset
+        }
         let headerData = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + 8 + n))
         let object: [String: HeaderValue]
         do { object = try JSONDecoder().decode([String: HeaderValue].self, from: headerData) } catch {
@@ -103,7 +108,7 @@ public struct SafeTensorsFile {
             for d in info.shape where !overflow { (bytes, overflow) = bytes.multipliedReportingOverflow(by: d) }
             guard !overflow, offs[1] - offs[0] == bytes else {
                 throw fail("tensor '\(key)': \(dtype) \(shape) needs \(overflow ? "too many" : String(bytes)) bytes but "
-                           + "data_offsets [\(offs[0]), \(offs[1])] hold \(offs[1] - offs[0])", 8 + n + offs[0])
+                           + "data_offsets [\(offs[0]), \(offs[1])] hold \(offs[1] - offs[0])", fileOffset(offs[0]))
             }
             entries.append(Entry(name: key, dtype: dtype, shape: shape, dataOffsets: offs[0]..<offs[1]))
         }
@@ -114,17 +119,17 @@ public struct SafeTensorsFile {
             guard e.dataOffsets.lowerBound == end else {
                 let what = e.dataOffsets.lowerBound < end ? "overlaps the previous tensor" : "leaves a gap after byte \(end)"
                 throw fail("tensor '\(e.name)': data_offsets start at \(e.dataOffsets.lowerBound) and \(what)",
-                           8 + n + e.dataOffsets.lowerBound)
+                           fileOffset(e.dataOffsets.lowerBound))
             }
             guard e.dataOffsets.upperBound <= dataSize else {
                 throw fail("truncated: tensor '\(e.name)' needs data bytes [\(e.dataOffsets.lowerBound), "
                            + "\(e.dataOffsets.upperBound)) but the file holds only \(dataSize) data bytes",
-                           8 + n + dataSize)
+                           fileOffset(dataSize))
             }
             end = e.dataOffsets.upperBound
         }
         guard end == dataSize else {
-            throw fail("\(dataSize - end) bytes after the last tensor are not described by the header", 8 + n + end)
+            throw fail("\(dataSize - end) bytes after the last tensor are not described by the header", fileOffset(end))
         }
         self.path = path
         self.metadata = metadata
