@@ -98,8 +98,14 @@ public struct ZipArchive {
         case 8:
             let inflater = Inflater(source: MemoryByteSource(raw, name: "\(name):\(entry.name)"))
             var out = [UInt8]()
-            out.reserveCapacity(entry.size)
-            while let chunk = try inflater.read() { out += chunk }
+            out.reserveCapacity(min(entry.size, 1 << 26))  // the header's word, not yet checked
+            while let chunk = try inflater.read() {
+                out += chunk
+                // More than the header announced: stop now (a "zip bomb" must not fill the memory first).
+                guard out.count <= entry.size else {
+                    throw CompressionError.checksumMismatch(source: "\(name):\(entry.name)", what: "uncompressed size")
+                }
+            }
             data = out
         default:
             throw CompressionError.unsupported(
@@ -138,7 +144,8 @@ private struct ZipByteReader {
         }
         var value: UInt64 = 0
         for k in 0..<count { value |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
-        guard value <= UInt64(Int.max) else { throw corrupt(at: offset, "field value out of range") }
+        // No real archive comes near 2^48 bytes; with that bound, sums of a few fields cannot overflow.
+        guard value <= 1 << 48 else { throw corrupt(at: offset, "field value out of range") }
         return Int(value)
     }
 
