@@ -15,6 +15,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
     case invalidText(source: String, line: Int)
     /// An archive has no entry of that name.
     case missingEntry(source: String, name: String)
+    /// A line is longer than a line reader accepts (binary data, or a decompression bomb without line breaks).
+    case lineTooLong(source: String, line: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
             return "\(source):\(line): line is not valid UTF-8 text"
         case .missingEntry(let source, let name):
             return "\(source): archive has no entry named '\(name)'"
+        case .lineTooLong(let source, let line, let limit):
+            return "\(source):\(line): line longer than \(limit) bytes (not a text file?)"
         }
     }
 }

@@ -2,9 +2,15 @@
 ///
 /// Lines end at `\n`; a `\r` before it is removed. A final line without a newline is returned too; the empty
 /// "line" after a trailing newline is not. Line numbers start at 1 and name the line last returned, for error
-/// messages of the form `file:line: problem`.
+/// messages of the form `file:line: problem`. A line longer than `maximumLineLength` bytes is an error
+/// (`lineTooLong`), so that binary input or a gzip bomb without line breaks cannot exhaust the memory.
 public final class LineReader {
+    /// The default longest line: 256 MiB (a text line of data is a few kilobytes at most).
+    public static let defaultMaximumLineLength = 1 << 28
+
     public let source: ByteSource
+    /// The longest line accepted, in bytes (line end excluded).
+    public let maximumLineLength: Int
     /// The number of the line most recently returned (0 before the first).
     public private(set) var lineNumber = 0
     private var chunk: [UInt8] = []
@@ -12,8 +18,9 @@ public final class LineReader {
     private var carry: [UInt8] = []
     private var exhausted = false
 
-    public init(source: ByteSource) {
+    public init(source: ByteSource, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
         self.source = source
+        self.maximumLineLength = maximumLineLength
     }
 
     /// Opens a text file, transparently decompressing it when it is gzip (detected by its magic number, not its
@@ -47,6 +54,11 @@ public final class LineReader {
             }
             if let newline = found {
                 lineNumber += 1
+                let length = carry.count + (newline - position)
+                if length > maximumLineLength {
+                    let last = newline > position ? chunk[newline - 1] : carry.last
+                    try checkLength(length - (last == 0x0D ? 1 : 0))
+                }
                 if carry.isEmpty {
                     let start = position
                     position = newline + 1
@@ -61,6 +73,10 @@ public final class LineReader {
             }
             // No newline in the rest of this chunk: keep the partial line and load the next chunk.
             if position < chunk.count { carry.append(contentsOf: chunk[position...]) }
+            if carry.count > maximumLineLength + 1 {  // + 1: a `\r` before the `\n` to come
+                lineNumber += 1
+                try checkLength(carry.count)
+            }
             position = 0
             chunk = []
             if !exhausted, let next = try source.nextChunk() {
@@ -70,6 +86,7 @@ public final class LineReader {
             exhausted = true
             if carry.isEmpty { return nil }
             lineNumber += 1
+            try checkLength(carry.count - (carry.last == 0x0D ? 1 : 0))
             defer { carry.removeAll(keepingCapacity: true) }
             return try carry.withUnsafeBufferPointer { try body(Self.trimmingCR($0)) }
         }
@@ -82,6 +99,13 @@ public final class LineReader {
         guard let line = result else { return nil }
         guard let text = line else { throw CompressionError.invalidText(source: name, line: lineNumber) }
         return text
+    }
+
+    /// Throws `lineTooLong` for line `lineNumber` when `length` (line end excluded) exceeds the maximum.
+    private func checkLength(_ length: Int) throws {
+        if length > maximumLineLength {
+            throw CompressionError.lineTooLong(source: name, line: lineNumber, limit: maximumLineLength)
+        }
     }
 
     private static func trimmingCR(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -34,6 +34,23 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(seen.map(\.0), [1, 2, 3, 4, 5])
     }
 
+    /// Lines up to the maximum pass (a `\r\n` end does not count), longer ones are an error naming the line —
+    /// within one chunk, across chunks, and for a last line without a newline.
+    func testLinesLongerThanTheMaximumAreErrors() throws {
+        for chunk in [2, 3, 64] {
+            func read(_ text: String) throws -> [String] {
+                try lines(of: LineReader(source: GzipReaderTests.SmallChunks(Array(text.utf8), size: chunk), maximumLineLength: 4))
+            }
+            XCTAssertEqual(try read("abcd\r\nab\nabcd"), ["abcd", "ab", "abcd"], "chunk \(chunk)")
+            for text in ["ab\nabcde\nx", "ab\nabcde\r\n", "ab\r\nabcde", "ab\nabcdefghijklmnop"] {
+                XCTAssertThrowsError(try read(text), "chunk \(chunk): \(text)") { error in
+                    XCTAssertEqual(error as? CompressionError, .lineTooLong(source: "small-chunks", line: 2, limit: 4), "chunk \(chunk): \(text)")
+                    XCTAssertEqual("\(error)", "small-chunks:2: line longer than 4 bytes (not a text file?)")
+                }
+            }
+        }
+    }
+
     func testTrailingNewlineDoesNotMakeAnEmptyLastLine() throws {
         let reader = LineReader(source: MemoryByteSource(Array("x\ny\n".utf8)))
         XCTAssertEqual(try lines(of: reader), ["x", "y"])
