@@ -19,9 +19,10 @@ struct Generate: ParsableCommand {
             goal. Goals outside the training range are refused unless --allow-extrapolation.
 
             Output: one row per accepted molecule (csv: smiles,valid,similarity,<p>_predicted,<p>_oracle,…,\
-            sequence,status), <p>_oracle being the property computed by the Chemistry module (qed, logp, molwt, \
-            sas, plogp, tpsa) and similarity the Morgan (r=2, 2048 bits) Tanimoto similarity to the seed. \
-            --include-rejected adds every other generation with the reason in status. A summary goes to stderr; \
+            sequence,status; smiles is canonical for valid molecules), <p>_oracle being the property computed \
+            by the Chemistry module (qed, logp, molwt, sas, plogp, tpsa) and similarity the Morgan (r=2, 2048 \
+            bits) Tanimoto similarity to the seed. --include-rejected adds every other generation with the \
+            reason in status. A summary goes to stderr; \
             the exit status is 1 when no molecule was accepted.
 
             Examples:
@@ -102,8 +103,10 @@ struct Generate: ParsableCommand {
         var table: [[String]] = []
         if format == .csv { writer.line(header.joined(separator: ",")) }
         for m in rows {
-            var cells = [m.smiles ?? "", m.valid ? "true" : "false", m.similarity.map(formatNumber) ?? ""]
-            var json = ["\"smiles\":\(m.smiles.map(jsonString) ?? "null")", "\"valid\":\(m.valid)",
+            // Valid molecules are written as canonical SMILES (comparable across runs and tools), others as decoded.
+            let smiles = m.canonical ?? m.smiles
+            var cells = [smiles ?? "", m.valid ? "true" : "false", m.similarity.map(formatNumber) ?? ""]
+            var json = ["\"smiles\":\(smiles.map(jsonString) ?? "null")", "\"valid\":\(m.valid)",
                         "\"similarity\":\(jsonNumber(m.similarity))"]
             for n in names {
                 let predicted = m.predicted.first { $0.name == n }?.value
