@@ -9,7 +9,8 @@ public struct TrainingProgress: Sendable {
     public var epoch: Double
     /// Average losses of the current logging window, by key (`loss`, `pp`, `cg`, `sc`, `plm`).
     public var losses: [String: Double]
-    /// Padded positions (`B·L`) per second since the run (or resume) started.
+    /// Padded positions (`B·L`) per second of training since the run (or resume) started (time spent in
+    /// validation and checkpoints excluded).
     public var tokensPerSecond: Double
     public var elapsedSeconds: Double
     /// Estimated seconds to the end.
@@ -35,7 +36,8 @@ public enum TrainingEvent: Sendable {
 ///   checkpoint-best/                                        the best model by `checkpoint-str` (no optimizer)
 /// ```
 ///
-/// Every `logging_steps` a `train` line (window averages of each loss, learning rate, gradient norm, tokens/s);
+/// Every `logging_steps` a `train` line (window averages of each loss, learning rate, gradient norm, padded
+/// positions per second of the window's training steps — validation and checkpoint time excluded);
 /// every `eval_steps` (and at the end) a validation and an `eval` line; the `best` checkpoint is replaced when
 /// its metric improves (lowest RMSE / training loss, highest Pearson / Spearman); `checkpoint-last` every
 /// `save_steps`, at the end, and when `shouldStop` turns true (Ctrl-C), after which `run` returns
@@ -81,18 +83,22 @@ public final class TrainingRun {
         let c = trainer.configuration
         let start = Date()
         var positions = 0
-        var windowStart = Date()
+        var trainingSeconds = 0.0, windowSeconds = 0.0
         let startStep = trainer.state.optimizerStep
         while !trainer.isFinished {
             if shouldStop() {
                 try saveLast(emit)
                 return .interrupted(step: trainer.state.optimizerStep)
             }
+            let stepStart = Date()
             let report = try trainer.step()
+            let seconds = Date().timeIntervalSince(stepStart)
+            trainingSeconds += seconds
+            windowSeconds += seconds
             positions += report.positions
             let step = report.step
             let elapsed = Date().timeIntervalSince(start)
-            let rate = Double(positions) / max(elapsed, 1e-9)
+            let rate = Double(positions) / max(trainingSeconds, 1e-9)
             let done = step - startStep
             observer(.progress(TrainingProgress(
                 step: step, totalSteps: trainer.state.totalSteps,
@@ -101,13 +107,12 @@ public final class TrainingRun {
                 remainingSeconds: done > 0 ? elapsed / Double(done) * Double(trainer.state.totalSteps - step) : nil)))
             if step % c.loggingSteps == 0 || trainer.isFinished {
                 let w = trainer.state.window
-                let seconds = Date().timeIntervalSince(windowStart)
                 var line: [String: JSONValue] = [
                     "event": .string("train"), "step": .integer(step),
                     "epoch": .number(Double(trainer.state.epoch) + Double(trainer.state.batchInEpoch) / Double(trainer.microBatchesPerEpoch)),
                     "learning_rate": .number(report.learningRate), "grad_norm": .number(report.gradientNorm),
                     "tokens": .integer(w.tokens), "positions": .integer(w.positions),
-                    "tokens_per_second": .number(Double(w.positions) / max(seconds, 1e-9)),
+                    "tokens_per_second": .number(Double(w.positions) / max(windowSeconds, 1e-9)),
                 ]
                 for (k, v) in w.averages { line[k] = .number(v) }
                 emit(line)
@@ -115,7 +120,7 @@ public final class TrainingRun {
                     try considerBest(loss, step: step, emit)
                 }
                 trainer.state.window = LossWindow()
-                windowStart = Date()
+                windowSeconds = 0
             }
             if trainer.validation != nil && (step % c.evaluationSteps == 0 || trainer.isFinished) {
                 try validate(step: step, emit)
