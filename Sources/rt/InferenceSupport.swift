@@ -6,7 +6,8 @@ import Tensors
 /// Where the model comes from when `--model` is not given: the QED model that ships with the package
 /// (`models/qed` in the repository). Looked up, in order:
 ///
-/// 1. `$RT_MODEL` (a model folder);
+/// 1. `$RT_MODEL` (a model folder; when set it must be one — a mistyped path is an error, not a silent fall-back to
+///    another model);
 /// 2. `models/qed` in the nearest ancestor directory of the running `rt` executable — the repository a `swift build`
 ///    / `swift run` binary lives in (`.build/<triple>/<configuration>/rt`);
 /// 3. `<prefix>/share/regression-transformer/models/qed` beside an installed `<prefix>/bin/rt`.
@@ -34,6 +35,10 @@ enum ShippedModel {
     }
 
     static func locate() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["RT_MODEL"], !path.isEmpty,
+           !FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("config.json").path) {
+            throw CommandFailure("RT_MODEL=\(path) is not a model folder (no config.json); unset it to use the shipped model")
+        }
         let tried = candidates()
         if let found = tried.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }) {
             return found

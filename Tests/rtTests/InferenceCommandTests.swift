@@ -76,10 +76,10 @@ final class InferenceCommandTests: XCTestCase {
         XCTAssertEqual(ok.stdout, "")
         XCTAssertEqual(try String(contentsOf: out, encoding: .utf8), "input,qed,error\nCCO,0.812,\n")
         let missing = try RTCommand.run(["predict"], stdin: "CCO\n", environment: ["RT_MODEL": directory.appendingPathComponent("none").path])
-        if !missing.stderr.contains("models/qed was not found") {
-            // The shipped model exists: the lookup fell through to it.
-            XCTAssertEqual(missing.status, 0, missing.stderr)
-        }
+        // A set RT_MODEL must be a model folder: no silent fall-back to the shipped model.
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("/none is not a model folder (no config.json)"), missing.stderr)
+        XCTAssertEqual(missing.stdout, "")
         let bad = try RTCommand.run(["predict", "--model", directory.path, "-o", directory.appendingPathComponent("x.csv").path], stdin: "CCO\n")
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.csv").path))

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// A JSON value, for the model folder's JSON files (`config.json`, `inference.json`), which carry keys this
 /// implementation does not interpret and must write back unchanged.
@@ -138,21 +139,6 @@ public indirect enum JSONValue: Equatable, Sendable, Codable, CustomStringConver
         return s
     }
 
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the one writer in `Tensors.JSONText`).
+    static func quote(_ text: String) -> String { JSONText.quoted(text) }
 }

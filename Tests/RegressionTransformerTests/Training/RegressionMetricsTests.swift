@@ -14,7 +14,7 @@ final class RegressionMetricsTests: XCTestCase {
     }
 
     func testTiesShareTheirAverageRank() {
-        XCTAssertEqual(RegressionMetrics.ranks([3, 1, 3, 2, 3]), [4, 1, 4, 2, 4])
+        XCTAssertEqual(Statistics.averageRanks([3, 1, 3, 2, 3]), [4, 1, 4, 2, 4])
         // scipy.stats.spearmanr([1, 2, 3, 4], [1, 1, 2, 2]) = 0.894427190999916
         let m = RegressionMetrics(labels: [1, 2, 3, 4], predictions: [1, 1, 2, 2])
         XCTAssertEqual(m.spearman!, 0.894427190999916, accuracy: 1e-12)
