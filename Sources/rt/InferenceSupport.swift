@@ -16,11 +16,9 @@ import Tensors
 enum ShippedModel {
     static let relativePath = "models/qed"
 
+    /// Where the shipped model may be when `$RT_MODEL` is not set, nearest first.
     static func candidates() -> [URL] {
         var result: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["RT_MODEL"], !path.isEmpty {
-            result.append(URL(fileURLWithPath: path))
-        }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         var ancestors: [URL] = []
@@ -35,14 +33,17 @@ enum ShippedModel {
     }
 
     static func locate() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["RT_MODEL"], !path.isEmpty,
-           !FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("config.json").path) {
-            throw CommandFailure("RT_MODEL=\(path) is not a model folder (no config.json); unset it to use the shipped model")
+        func isModelFolder(_ url: URL) -> Bool {
+            FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path)
         }
-        let tried = candidates()
-        if let found = tried.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }) {
-            return found
+        if let path = ProcessInfo.processInfo.environment["RT_MODEL"], !path.isEmpty {
+            let url = URL(fileURLWithPath: path)
+            guard isModelFolder(url) else {
+                throw CommandFailure("RT_MODEL=\(path) is not a model folder (no config.json); unset it to use the shipped model")
+            }
+            return url
         }
+        if let found = candidates().first(where: isModelFolder) { return found }
         throw CommandFailure("no --model given, and the shipped model \(relativePath) was not found (looked for "
                              + "$RT_MODEL, \(relativePath) above \(CommandLine.arguments[0]), and share/regression-transformer/"
                              + "\(relativePath)); pass --model FOLDER")
