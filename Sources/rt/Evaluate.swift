@@ -65,6 +65,7 @@ struct EvaluateRegression: ParsableCommand {
     @OptionGroup var input: EvaluationData
     @Option(help: "Write a parity plot (SVG) here.") var plot: String?
     @Option(help: "Write per-sample predictions (CSV) here.") var samplesCsv: String?
+    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .decoded
 
     func run() throws {
         let samples = try input.read()
@@ -74,7 +75,8 @@ struct EvaluateRegression: ParsableCommand {
         do {
             let progress = ProgressLine("predicted", total: samples.count)
             evaluations = try network.evaluateRegression(
-                samples, options: PredictionOptions(strategy: search.strategy(default: .greedy), uncertaintyLevel: nil),
+                samples, options: PredictionOptions(strategy: search.strategy(default: .greedy), uncertaintyLevel: nil,
+                                           estimate: estimate),
                 random: &random, progress: { done, _ in progress.update(done) })
             progress.finish()
         } catch { throw CommandFailure("\(error)") }
@@ -100,7 +102,7 @@ struct EvaluateRegression: ParsableCommand {
                 + "\"rmse\":\(jsonNumber(s.rmse)),\"mae\":\(jsonNumber(s.meanAbsoluteError)),"
                 + correlationJSON("pearson", s.pearson) + "," + correlationJSON("spearman", s.spearman) + "}"
         }
-        print("{\"task\":\"regression\",\"data\":\(jsonString(input.data)),\"samples\":\(samples.count),"
+        print("{\"task\":\"regression\",\"estimate\":\(jsonString(estimate.rawValue)),\"data\":\(jsonString(input.data)),\"samples\":\(samples.count),"
               + "\"properties\":[\(properties.joined(separator: ","))]}")
     }
 }
@@ -129,6 +131,7 @@ struct EvaluateGeneration: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var search: SearchOptions
+    @OptionGroup var fillOrder: FillOrderOption
     @OptionGroup var input: EvaluationData
     @Option(help: "The property primed (default: the model's first).") var property: String?
     @Option(help: ArgumentHelp("Primer values in raw units, comma-separated.", valueName: "values")) var primers: String?
@@ -177,7 +180,8 @@ struct EvaluateGeneration: ParsableCommand {
         let trainingSet = try training.map { try canonicalSet($0) }
         var random = SeededCollatorRandom(seed: randomSeed)
         let settings = GenerationProtocol(property: target.name, primers: values, maskProbability: maskProbability,
-                                          maxSpanLength: maxSpan, strategy: search.strategy(default: .sample))
+                                          maxSpanLength: maxSpan, strategy: search.strategy(default: .sample),
+                                          order: try fillOrder.order(for: .greedy))
         let result: GenerationEvaluation
         let progress = ProgressLine("seeds", total: seeds.count)
         do {

@@ -33,6 +33,7 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var search: SearchOptions
+    @OptionGroup var fillOrder: FillOrderOption
 
     @Option(name: .customLong("from"), help: "Seed molecule (SMILES).") var seed: String?
     @Option(help: "An RT line with values and [MASK]s in its sequence, in the model's language.") var sequence: String?
@@ -82,10 +83,11 @@ struct Generate: ParsableCommand {
             fraction: fractionToMask,
             atomTypes: atomTypes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? [],
             substructuresToMask: maskSubstructure, substructuresToKeep: keepSubstructure)
+        let strategy = search.strategy(default: .sample)
         var request = GenerationRequest(
             source: seed.map { .seed($0) } ?? .maskedLine(sequence ?? ""), goals: try goal.map(parseGoal),
-            masking: masking, samples: samples, strategy: search.strategy(default: .sample),
-            tolerance: try toleranceValue(), allowExtrapolation: allowExtrapolation,
+            masking: masking, samples: samples, strategy: strategy,
+            order: try fillOrder.order(for: strategy), tolerance: try toleranceValue(), allowExtrapolation: allowExtrapolation,
             batchSize: min(model.batchSize, max(8, 2 * samples)),
             maxBatches: maxBatches, minimumSizeRatio: minSizeRatio)
         if case .maskedLine = request.source { request.minimumSizeRatio = 0 }

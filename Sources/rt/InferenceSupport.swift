@@ -103,6 +103,34 @@ struct SearchOptions: ParsableArguments {
     }
 }
 
+/// In which order masked sequence tokens are filled, as an option of the generating commands.
+struct FillOrderOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "How masked sequence tokens are filled: sequential (left to right, one forward pass per mask, each choice "
+            + "seeing the earlier ones) or parallel (all from one pass, independently: the original's decoding). "
+            + "Sequential needs greedy or sample search.",
+        valueName: "order"))
+    var fill: FillOrder = .parallel
+
+    /// The order for `strategy`; sequential beam search is a usage error.
+    func order(for strategy: DecodingStrategy) throws -> FillOrder {
+        if case .beam = strategy, fill == .sequential {
+            throw ValidationError("--fill sequential cannot be combined with --search beam (beam search fills all masks at once)")
+        }
+        return fill
+    }
+}
+
+extension FillOrder: ExpressibleByArgument {}
+
+extension ValueEstimate: ExpressibleByArgument {}
+
+/// The help of `--estimate` (rt predict, rt evaluate regression).
+let valueEstimateHelp = ArgumentHelp(
+    "Which number is reported: decoded (what the search spells; the original's prediction) or mean (the mean of the "
+        + "model's distribution over the values the slot can spell: smaller expected error).",
+    valueName: "estimate")
+
 extension SequenceFormat: ExpressibleByArgument {}
 
 /// Results go to stdout, or to `--output FILE` written atomically: a temporary file beside it, renamed into place

@@ -38,6 +38,7 @@ struct Predict: ParsableCommand {
     var inputFormat: SequenceFormat = .auto
     @Flag(help: "Add the mean, standard deviation and central interval of each prediction.") var uncertainty = false
     @Option(help: "Central probability of the interval for --uncertainty.") var level = 0.9
+    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .decoded
     @Option(help: "Output format: csv, json (one object per line) or text.") var format: OutputFormat = .csv
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Random seed (sampling only).") var randomSeed: UInt64 = 42
@@ -50,7 +51,8 @@ struct Predict: ParsableCommand {
         let inputs = try InputSequences(path: input, column: column)
         let network = try model.load()
         let options = PredictionOptions(strategy: search.strategy(default: .greedy),
-                                        uncertaintyLevel: uncertainty ? level : nil, inputFormat: inputFormat)
+                                        uncertaintyLevel: uncertainty ? level : nil, inputFormat: inputFormat,
+                                        estimate: estimate)
         var random = SeededCollatorRandom(seed: randomSeed)
         let writer = try ResultWriter(path: output)
         let names = network.properties.map(\.name)

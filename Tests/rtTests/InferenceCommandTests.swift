@@ -127,6 +127,8 @@ final class InferenceCommandTests: XCTestCase {
             (["--sequence", "<qed>[MASK][MASK][MASK][MASK][MASK]|[C][MASK]"], "masks both"),
             (["--from", "CCCO", "--goal", "qed"], "PROPERTY=VALUE"),
             (["--from", "CCCO", "--goal", "qed=0.5", "--keep-substructure", "c1ccccc1"], "does not occur"),
+            (["--from", "CCCO", "--goal", "qed=0.5", "--fill", "sequential", "--search", "beam"],
+             "--fill sequential cannot be combined with --search beam"),
         ]
         for (arguments, message) in cases {
             let result = try run(["generate"] + arguments + ["-o", out])
@@ -149,9 +151,15 @@ final class InferenceCommandTests: XCTestCase {
         XCTAssertTrue(regression.stdout.contains("\"pearson\":null,\"pearson_undefined\":\"the second variable is constant\""),
                       regression.stdout)
         XCTAssertTrue(try String(contentsOf: plot, encoding: .utf8).contains("<svg"))
+        let mean = try run(["evaluate", "regression", data.path, "--estimate", "mean"])
+        XCTAssertEqual(mean.status, 0, mean.stderr)
+        XCTAssertTrue(mean.stdout.hasPrefix("{\"task\":\"regression\",\"estimate\":\"mean\""), mean.stdout)
+        XCTAssertFalse(mean.stdout.contains("\"rmse\":\(formatted(rmse))"), mean.stdout)
 
-        // Every generation fills its masks with [N] whatever the primer: each seed's property is constant (0-Var).
+        // Every generation fills its masks with [N] whatever the primer (and whatever came before: sequential order):
+        // each seed's property is constant (0-Var).
         let generation = try run(["evaluate", "generation", data.path, "--primers", "0.3,0.7", "--search", "greedy",
+                                  "--fill", "sequential",
                                   "--plot", directory.appendingPathComponent("primers.svg").path])
         XCTAssertEqual(generation.status, 0, generation.stderr)
         XCTAssertTrue(generation.stdout.contains("\"generations\":4,\"valid\":4,\"validity\":1.0"), generation.stdout)

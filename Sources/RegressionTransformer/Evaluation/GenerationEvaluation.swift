@@ -12,14 +12,17 @@ public struct GenerationProtocol: Sendable {
     public var maxSpanLength: Int
     /// How masks are filled: the original's per-seed Spearman uses its sampling decoder.
     public var strategy: DecodingStrategy
+    /// In which order masks are filled (`FillOrder`).
+    public var order: FillOrder
 
     public init(property: String, primers: [Double], maskProbability: Double = 0.4, maxSpanLength: Int = 7,
-                strategy: DecodingStrategy = .sample(temperature: 1)) {
+                strategy: DecodingStrategy = .sample(temperature: 1), order: FillOrder = .parallel) {
         self.property = property
         self.primers = primers
         self.maskProbability = maskProbability
         self.maxSpanLength = maxSpanLength
         self.strategy = strategy
+        self.order = order
     }
 
     /// The original's QED primers: 0.051, 0.151, …, 0.951.
@@ -71,8 +74,6 @@ extension InferenceModel {
         var records: [GenerationRecord] = []
         var sequences: [String] = []
         let tokenizer = RTTokenizer(language: language)
-        let temperature: Double
-        if case .sample(let t) = settings.strategy { temperature = t } else { temperature = 1 }
         let strategy: DecodingStrategy = { if case .beam = settings.strategy { return .greedy } else { return settings.strategy } }()
         let seedsPerChunk = max(1, 256 / settings.primers.count)
         var done = 0
@@ -111,11 +112,11 @@ extension InferenceModel {
                     skipped.append((seed.line, "\(error)"))
                 }
             }
-            let distributions = try filler.distributions(for: rows, temperature: temperature)
+            let fillings = try fillMasks(rows, strategy: strategy, order: settings.order, random: &random)
             var chunkSequences: [String] = []
             var molecules: [Molecule?] = []
-            for (tokens, ds) in zip(rowTokens, distributions) {
-                let filled = fill(tokens, ds, strategy: strategy, random: &random)[0].joined()
+            for (tokens, assignments) in zip(rowTokens, fillings) {
+                let filled = substitute(tokens, assignments[0]).joined()
                 chunkSequences.append(filled)
                 let smiles = language == .selfies ? try? SelfiesDecoder.decode(filled) : filled
                 molecules.append(smiles.flatMap { $0.isEmpty ? nil : try? Molecule(smiles: $0) }.flatMap { $0.atomCount > 0 ? $0 : nil })

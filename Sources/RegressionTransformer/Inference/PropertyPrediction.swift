@@ -2,9 +2,9 @@
 public struct PredictedProperty: Equatable, Sendable {
     /// Without brackets, e.g. `qed`.
     public var name: String
-    /// The prediction in raw units.
+    /// The prediction in raw units: the decoded number, or the distribution's mean (`ValueEstimate`).
     public var value: Double
-    /// The same in the model's units (what the tokens spell).
+    /// The same in the model's units (what the tokens spell, for the decoded estimate).
     public var modelValue: Double
     /// The value tokens, e.g. `_0_0_ _._ _8_-1_ _1_-2_ _2_-3_`.
     public var tokens: [String]
@@ -23,6 +23,16 @@ public struct PropertyPrediction: Equatable, Sendable {
     public func value(of name: String) -> Double? { properties.first { $0.name == name }?.value }
 }
 
+/// Which number a prediction reports.
+public enum ValueEstimate: String, Sendable, CaseIterable {
+    /// The number the search spells (greedy: the most probable well-formed string) — the original's prediction.
+    case decoded
+    /// The mean of the model's own distribution over the values the slot can spell (`NumberDistribution.mean`,
+    /// temperature 1): the estimate with the least expected squared error under the model. Where the model is unsure
+    /// between neighbouring leading digits, the most probable string jumps between them; the mean moves smoothly.
+    case mean
+}
+
 /// Options of `InferenceModel.predict`.
 public struct PredictionOptions: Sendable {
     /// `greedy` (default): the most probable well-formed number; `beam`: also the next best; `sample`: a draw.
@@ -31,11 +41,15 @@ public struct PredictionOptions: Sendable {
     public var uncertaintyLevel: Double?
     /// How inputs are written.
     public var inputFormat: SequenceFormat
+    /// Which number becomes `value` (the search still fills `tokens` and `candidates`).
+    public var estimate: ValueEstimate
 
-    public init(strategy: DecodingStrategy = .greedy, uncertaintyLevel: Double? = 0.9, inputFormat: SequenceFormat = .auto) {
+    public init(strategy: DecodingStrategy = .greedy, uncertaintyLevel: Double? = 0.9, inputFormat: SequenceFormat = .auto,
+                estimate: ValueEstimate = .decoded) {
         self.strategy = strategy
         self.uncertaintyLevel = uncertaintyLevel
         self.inputFormat = inputFormat
+        self.estimate = estimate
     }
 }
 
@@ -67,7 +81,8 @@ extension InferenceModel {
         let temperature: Double
         if case .sample(let t) = options.strategy { temperature = t } else { temperature = 1 }
         let decoded = try filler.distributions(for: rows, temperature: temperature)
-        let modelDistributions = temperature == 1 || options.uncertaintyLevel == nil
+        let needsModel = options.uncertaintyLevel != nil || options.estimate == .mean
+        let modelDistributions = temperature == 1 || !needsModel
             ? decoded : try filler.distributions(for: rows, temperature: 1)
         for (r, owner) in owners.enumerated() {
             do throws(InferenceError) {
@@ -109,12 +124,14 @@ extension InferenceModel {
                 candidates = best.map { property.scale.raw(fromModel: $0.value) }
             }
             let affine = property.scale.affine
-            let uncertainty = options.uncertaintyLevel.map { level in
-                NumberDistribution(slot: property.slot, distributions: Array(modelDistributions[slot]))
-                    .uncertainty(level: level).mapped(scale: affine.scale, offset: affine.offset)
+            let distribution = options.uncertaintyLevel == nil && options.estimate == .decoded ? nil
+                : NumberDistribution(slot: property.slot, distributions: Array(modelDistributions[slot]))
+            let uncertainty = options.uncertaintyLevel.flatMap { level in
+                distribution?.uncertainty(level: level).mapped(scale: affine.scale, offset: affine.offset)
             }
+            let modelValue = options.estimate == .mean ? (distribution?.mean ?? reading.value) : reading.value
             values.append(PredictedProperty(
-                name: property.name, value: property.scale.raw(fromModel: reading.value), modelValue: reading.value,
+                name: property.name, value: property.scale.raw(fromModel: modelValue), modelValue: modelValue,
                 tokens: reading.tokens.map(\.text), candidates: candidates, uncertainty: uncertainty))
         }
         return PropertyPrediction(sequence: sequence, properties: values)

@@ -103,6 +103,31 @@ final class GenerationTests: XCTestCase {
         XCTAssertThrowsError(try model.generate(request(.maskedLine("<qed>0.5|[C][O]")), random: &random))
     }
 
+    /// Sequential filling: one pass per mask, left to right, each pass seeing the tokens chosen before. The stub
+    /// prefers `[N]` while the row has no `[N]` and `[O]` once it has one, so the parallel order (one pass, nothing
+    /// chosen yet) fills both masks with `[N]` and the sequential order gives `[N]` then `[O]`.
+    func testSequentialFillingSeesEarlierChoices() throws {
+        let filler = StubFiller(vocabulary: TextFixtures.smallMolecules, values: { _ in Self.high },
+                                sequence: { $0.contains("[N]") ? ["[O]": 0.9, "[N]": 0.1] : ["[N]": 0.9, "[O]": 0.1] })
+        let model = try InferenceFixtures.qedModel(filler)
+        var random = ScriptedRandom(integers: [])
+        var masked = request(.maskedLine("<qed>0.9|[C][MASK][C][MASK]"), samples: 1)
+        masked.tolerance = nil
+        XCTAssertEqual(try model.generate(masked, random: &random).accepted.map(\.sequence), ["[C][N][C][N]"])
+        XCTAssertEqual(filler.calls.count, 2)  // one fill pass, one self-consistency pass
+        masked.order = .sequential
+        filler.calls = []
+        XCTAssertEqual(try model.generate(masked, random: &random).accepted.map(\.sequence), ["[C][N][C][O]"])
+        XCTAssertEqual(filler.calls.count, 3)  // two fill passes, one self-consistency pass
+        XCTAssertEqual(filler.calls[1][0][8...10], ["[C]", "[N]", "[C]"])
+        XCTAssertEqual(filler.calls[1][0][11], "[MASK]")
+        // Beam search has no sequential order.
+        masked.strategy = .beam(width: 2)
+        XCTAssertThrowsError(try model.generate(masked, random: &random)) { error in
+            XCTAssertTrue("\(error)".contains("beam search fills all masks at once"), "\(error)")
+        }
+    }
+
     func testGoalsAreCheckedAgainstTheModel() throws {
         let (model, _) = try model(fill: "[N]")
         var random = ScriptedRandom(integers: [0, 0, 3, 2])

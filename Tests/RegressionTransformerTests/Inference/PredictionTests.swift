@@ -47,6 +47,23 @@ final class PredictionTests: XCTestCase {
         XCTAssertEqual(filler.calls[0].count, 2)
     }
 
+    func testMeanEstimateReportsTheDistributionsMeanInRawUnits() throws {
+        let (model, _) = try model()
+        var random = ScriptedRandom(integers: [])
+        let mean = 1.0 / 7 + 0.1 * (5 + 2.625) + 0.01 + 0.0055
+        let p = try model.predict(["[C]"], options: PredictionOptions(uncertaintyLevel: nil, estimate: .mean),
+                                  random: &random)[0].get().properties[0]
+        XCTAssertEqual(p.value, mean, accuracy: 1e-12)
+        XCTAssertEqual(p.modelValue, mean, accuracy: 1e-12)
+        XCTAssertNil(p.uncertainty)
+        XCTAssertEqual(p.tokens, ["_0_0_", "_._", "_8_-1_", "_1_-2_", "_2_-3_"])  // the search still spells 0.812
+        // Normalised to [−2, 8]: raw = 10·x − 2, also for the mean.
+        let (normalised, _) = try self.model(range: -2...8, normalize: true)
+        let q = try normalised.predict(["[C]"], options: PredictionOptions(estimate: .mean), random: &random)[0].get()
+        XCTAssertEqual(q.properties[0].value, 10 * mean - 2, accuracy: 1e-12)
+        XCTAssertEqual(q.properties[0].uncertainty!.mean, 10 * mean - 2, accuracy: 1e-12)
+    }
+
     func testBeamListsCandidatesAndRawUnitsFollowTheScale() throws {
         let (model, _) = try model()
         var random = ScriptedRandom(integers: [])

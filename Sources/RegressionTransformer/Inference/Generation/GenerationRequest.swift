@@ -19,6 +19,8 @@ public struct GenerationRequest: Sendable {
     /// How masked sequence tokens are filled: `sample(T)` (default, T = 1: the model's own distribution), `greedy`,
     /// or `beam(k)` (the k most probable fillings of each masked row).
     public var strategy: DecodingStrategy
+    /// In which order masks are filled (`FillOrder`); beam search has only `parallel`.
+    public var order: FillOrder
     /// Self-consistency filter: keep a molecule only if the model's own prediction of every property lies within
     /// `tolerance` percent of the property's training range of the goal (GT4SD's default 20). Nil: no filter.
     public var tolerance: Double?
@@ -31,13 +33,15 @@ public struct GenerationRequest: Sendable {
     public var minimumSizeRatio: Double
 
     public init(source: Source, goals: [(name: String, value: Double)] = [], masking: MaskingRequest = MaskingRequest(),
-                samples: Int = 10, strategy: DecodingStrategy = .sample(temperature: 1), tolerance: Double? = 20,
+                samples: Int = 10, strategy: DecodingStrategy = .sample(temperature: 1), order: FillOrder = .parallel,
+                tolerance: Double? = 20,
                 allowExtrapolation: Bool = false, batchSize: Int = 16, maxBatches: Int = 20, minimumSizeRatio: Double = 0.5) {
         self.source = source
         self.goals = goals
         self.masking = masking
         self.samples = samples
         self.strategy = strategy
+        self.order = order
         self.tolerance = tolerance
         self.allowExtrapolation = allowExtrapolation
         self.batchSize = batchSize

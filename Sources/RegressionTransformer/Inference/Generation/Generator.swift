@@ -8,7 +8,9 @@ import Chemistry
 ///    property's mask length (fewest integer digits that fit, unsigned if possible: `0.8` → `0.8000` for 6 tokens),
 ///    instead of GT4SD's `str(x + 1e-10)[:n]`, which breaks for short or scientific-notation strings (spec §9.7).
 /// 2. Each row masks the seed afresh (`MaskingPlan.draw`: GT4SD masks once per batch), so one batch explores
-///    several masks. Masked positions are filled from the sequence alphabet only (`SequenceAlphabet`).
+///    several masks. Masked positions are filled from the sequence alphabet only (`SequenceAlphabet`), in
+///    `request.order` (`FillOrder`: left to right by default, each choice seeing the earlier ones; the original's
+///    one-pass filling on request).
 /// 3. Each generated sequence is decoded (SELFIES → SMILES with selfies 1.0.4), sanitised (validity), and checked in
 ///    order: the seed itself, a duplicate of an earlier generation, too small (GT4SD's `filter_stubbed`), a
 ///    substructure to keep missing (graph match), the self-consistency tolerance (the model predicts the
@@ -16,8 +18,8 @@ import Chemistry
 ///    status; molecules passing all are accepted until `samples` are reached.
 /// 4. Batches continue until enough molecules are accepted or `maxBatches` passes were made.
 ///
-/// Randomness: per batch, first every row's mask draws, then the sampling draws row by row, position by position —
-/// one seed gives the same run.
+/// Randomness: per batch, first every row's mask draws, then the sampling draws (`fillMasks`) — one seed gives the
+/// same run.
 extension InferenceModel {
     public func generate<R: CollatorRandomSource>(_ request: GenerationRequest, random: inout R) throws -> GenerationResult {
         guard request.samples > 0 else { throw InferenceError("the number of samples must be positive") }
@@ -50,16 +52,15 @@ extension InferenceModel {
             let masks = (0..<rowsPerBatch).map { _ in template.masks(random: &random) }
             let rowTokens = masks.map { template.tokens(masking: $0) }
             let rows = try rowTokens.map { tokens throws(InferenceError) in try encode(template.line(tokens)) }
-            let temperature: Double
-            if case .sample(let t) = request.strategy { temperature = t } else { temperature = 1 }
-            let distributions = try filler.distributions(for: rows, temperature: temperature)
+            let fillings = try fillMasks(rows, strategy: request.strategy, order: request.order, random: &random)
 
             var candidates: [GeneratedMolecule] = []
             var molecules: [Molecule?] = []
-            for (tokens, ds) in zip(rowTokens, distributions) {
-                for filled in fill(tokens, ds, strategy: request.strategy, random: &random) {
+            for (tokens, assignments) in zip(rowTokens, fillings) {
+                for ids in assignments {
                     generated += 1
-                    let (candidate, molecule) = describe(filled.joined(), seed: template.seed, similarity: similarity)
+                    let (candidate, molecule) = describe(substitute(tokens, ids).joined(), seed: template.seed,
+                                                         similarity: similarity)
                     candidates.append(candidate)
                     molecules.append(molecule)
                 }
@@ -111,30 +112,6 @@ extension InferenceModel {
         }
         return GenerationResult(accepted: accepted, rejected: rejected, generated: generated, warnings: warnings,
                                 seedCanonical: template.seed?.canonical)
-    }
-
-    /// The fillings of one row's masks by `strategy` (one, or `width` for beam search), as full token lists.
-    func fill<R: CollatorRandomSource>(_ tokens: [String], _ distributions: [TokenDistribution],
-                                       strategy: DecodingStrategy, random: inout R) -> [[String]] {
-        let allowed = alphabet.ids
-        let assignments: [[Int32]]
-        switch strategy {
-        case .greedy:
-            assignments = [distributions.map { TokenSearch.greedy($0, allowed: allowed) ?? allowed[0] }]
-        case .sample:
-            assignments = [distributions.map { TokenSearch.sample($0, allowed: allowed, random: &random) ?? allowed[0] }]
-        case .beam(let width):
-            assignments = TokenSearch.best(distributions, allowed: Array(repeating: allowed, count: distributions.count),
-                                           count: max(1, width)).map(\.ids)
-        }
-        return assignments.map { ids in
-            var filled = tokens
-            var next = ids.makeIterator()
-            for k in filled.indices where filled[k] == SpecialToken.mask.text {
-                if let id = next.next() { filled[k] = vocabulary.tokens[Int(id)] }
-            }
-            return filled
-        }
     }
 
     /// A generated sequence decoded, sanitised and measured (status left `.invalid` until classified).
