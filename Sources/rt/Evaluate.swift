@@ -50,7 +50,8 @@ struct EvaluateRegression: ParsableCommand {
         commandName: "regression",
         abstract: "Property prediction on labelled data: RMSE, MAE, Pearson, Spearman (JSON on stdout).",
         discussion: """
-            Every sample's sequence is predicted with all value tokens masked (rt predict's decoding) and compared \
+            Every sample's sequence is predicted with all value tokens masked (rt predict's decoding and \
+            --estimate, by default the mean of the model's distribution) and compared \
             in raw units with its label, for every property of the model the data label. Correlations of constant \
             data are null with the reason. --plot writes a parity plot (SVG) for the first property, \
             --samples-csv the per-sample predictions (line,sequence,property,label,prediction,error).
@@ -65,7 +66,7 @@ struct EvaluateRegression: ParsableCommand {
     @OptionGroup var input: EvaluationData
     @Option(help: "Write a parity plot (SVG) here.") var plot: String?
     @Option(help: "Write per-sample predictions (CSV) here.") var samplesCsv: String?
-    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .decoded
+    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .mean
 
     func run() throws {
         let samples = try input.read()
@@ -116,7 +117,7 @@ struct EvaluateGeneration: ParsableCommand {
             Each seed's sequence is span-masked once (--mask-probability, --max-span: the original's 0.4 and 7) \
             and primed with every primer value of --property (default for qed: 0.051, 0.151, …, 0.951; else 10 \
             values over the training range; --primers-from-range N spaces N over the training range). The masks \
-            are filled (sampling at --temperature by default) and each generation's property is measured by the \
+            are filled (sampling at --temperature by default, left to right: --fill) and each generation's property is measured by the \
             Chemistry oracle (qed, logp, …; the model's own prediction for other properties).
 
             Reported: validity, uniqueness, novelty (against --training, canonical SMILES), mean similarity to the \

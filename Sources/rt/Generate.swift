@@ -10,12 +10,13 @@ struct Generate: ParsableCommand {
             From a seed SMILES (--from): each sample masks a fraction of the seed's tokens (--fraction-to-mask; \
             only atoms of --atom-types if given; never the atoms of --keep-substructure, always those of \
             --mask-substructure — substructures are SMILES or SMARTS matched on the molecular graph), primes the \
-            model with the goals (--goal, raw units, one per property of the model) and lets it fill the masks. \
-            Or from an RT line with its own masks and values (--sequence '<qed>0.8|[C][MASK][MASK][O]').
+            model with the goals (--goal, raw units, one per property of the model) and lets it fill the masks \
+            (left to right, each choice seeing the earlier ones; --fill parallel for the original's one-pass \
+            filling). Or from an RT line with its own masks and values (--sequence '<qed>0.8|[C][MASK][MASK][O]').
 
             Every generated molecule is decoded, sanitised and checked: not the seed, not a duplicate, not much \
             smaller than the seed (--min-size-ratio), containing every kept substructure, and — self-consistency — \
-            the model's own prediction of each property within --tolerance percent of the training range of the \
+            the model's own prediction (greedy, as GT4SD's filter) of each property within --tolerance percent of the training range of the \
             goal. Goals outside the training range are refused unless --allow-extrapolation.
 
             Output: one row per accepted molecule (csv: smiles,valid,similarity,<p>_predicted,<p>_oracle,…,\

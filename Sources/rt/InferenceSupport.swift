@@ -103,21 +103,26 @@ struct SearchOptions: ParsableArguments {
     }
 }
 
-/// In which order masked sequence tokens are filled, as an option of the generating commands.
+/// In which order masked sequence tokens are filled, as an option of the generating commands. The tool's default
+/// is sequential (measured better on the shipped model: per-seed Spearman 0.355 vs 0.263 and similarity 0.174 vs
+/// 0.146 in the QED protocol); the library's (`GenerationRequest`, `GenerationProtocol`) is the original's parallel.
 struct FillOrderOption: ParsableArguments {
     @Option(help: ArgumentHelp(
         "How masked sequence tokens are filled: sequential (left to right, one forward pass per mask, each choice "
             + "seeing the earlier ones) or parallel (all from one pass, independently: the original's decoding). "
-            + "Sequential needs greedy or sample search.",
+            + "Default: sequential; parallel with --search beam.",
         valueName: "order"))
-    var fill: FillOrder = .parallel
+    var fill: FillOrder?
 
     /// The order for `strategy`; sequential beam search is a usage error.
     func order(for strategy: DecodingStrategy) throws -> FillOrder {
-        if case .beam = strategy, fill == .sequential {
-            throw ValidationError("--fill sequential cannot be combined with --search beam (beam search fills all masks at once)")
+        if case .beam = strategy {
+            if fill == .sequential {
+                throw ValidationError("--fill sequential cannot be combined with --search beam (beam search fills all masks at once)")
+            }
+            return .parallel
         }
-        return fill
+        return fill ?? .sequential
     }
 }
 
@@ -125,10 +130,13 @@ extension FillOrder: ExpressibleByArgument {}
 
 extension ValueEstimate: ExpressibleByArgument {}
 
-/// The help of `--estimate` (rt predict, rt evaluate regression).
+/// The help of `--estimate` (rt predict, rt evaluate regression). The tool's default is `mean` (on the shipped model's
+/// held-out molecules RMSE 0.0436 vs 0.0566, Pearson 0.911 vs 0.850); the library's (`PredictionOptions`) is the
+/// original's `decoded`.
 let valueEstimateHelp = ArgumentHelp(
-    "Which number is reported: decoded (what the search spells; the original's prediction) or mean (the mean of the "
-        + "model's distribution over the values the slot can spell: smaller expected error).",
+    "Which number is reported: mean (default: the mean of the model's distribution over the values the slot can "
+        + "spell, the estimate with the smallest expected error) or decoded (the number the search spells: the "
+        + "original's prediction).",
     valueName: "estimate")
 
 extension SequenceFormat: ExpressibleByArgument {}

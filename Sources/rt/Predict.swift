@@ -14,7 +14,10 @@ struct Predict: ParsableCommand {
 
             For each input the model sees <p>[MASK]…|SEQUENCE for every property p of the model (mask lengths from \
             inference.json) and every value slot is decoded within the number grammar: only a sign, digits of the \
-            right order and a point can fill it, so a prediction is always a number. --search beam lists the best \
+            right order and a point can fill it, so a prediction is always a number. The value reported is the mean \
+            of the model's distribution over those numbers (--estimate mean, the default: the smallest expected \
+            error); --estimate decoded reports the number the search spells, as the original does (greedy: the most \
+            probable one). --search beam lists the best \
             values (column <p>_candidates); --uncertainty adds the mean, standard deviation and central interval of \
             the model's own distribution over the values the slot can spell (exact, from the digit distributions).
 
@@ -38,7 +41,7 @@ struct Predict: ParsableCommand {
     var inputFormat: SequenceFormat = .auto
     @Flag(help: "Add the mean, standard deviation and central interval of each prediction.") var uncertainty = false
     @Option(help: "Central probability of the interval for --uncertainty.") var level = 0.9
-    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .decoded
+    @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .mean
     @Option(help: "Output format: csv, json (one object per line) or text.") var format: OutputFormat = .csv
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Random seed (sampling only).") var randomSeed: UInt64 = 42

@@ -39,7 +39,7 @@ final class InferenceCommandTests: XCTestCase {
     }
 
     func testPredictWritesOneRowPerLineWithAnErrorColumn() throws {
-        let result = try run(["predict"], stdin: "CCO\nC1CC\n[C][O]\n\n")
+        let result = try run(["predict", "--estimate", "decoded"], stdin: "CCO\nC1CC\n[C][O]\n\n")
         XCTAssertEqual(result.status, 1)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines.count, 6)
@@ -54,7 +54,8 @@ final class InferenceCommandTests: XCTestCase {
 
     /// Each digit position has q(best) = e⁵/(e⁵ + 9) within its order: E[d] = (b e⁵ + 45 − b)/(e⁵ + 9).
     func testPredictUncertaintyBeamAndJSON() throws {
-        let result = try run(["predict", "--uncertainty", "--search", "beam", "--beam-width", "2"], stdin: "CCO\n")
+        let result = try run(["predict", "--uncertainty", "--search", "beam", "--beam-width", "2", "--estimate", "decoded"],
+                             stdin: "CCO\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "input,qed,qed_mean,qed_sd,qed_low,qed_high,qed_candidates,error")
@@ -64,14 +65,20 @@ final class InferenceCommandTests: XCTestCase {
         func expected(_ b: Double) -> Double { (b * e5 + 45 - b) / (e5 + 9) }
         XCTAssertEqual(Double(cells[2])!, expected(0) + expected(8) / 10 + expected(1) / 100 + expected(2) / 1000, accuracy: 1e-6)
         XCTAssertEqual(cells[6], "0.812;0.81")  // second best: the thousandths digit falls to 0 (lowest id of the ties)
-        let json = try run(["predict", "--format", "json"], stdin: "CCO\n")
+        let json = try run(["predict", "--format", "json", "--estimate", "decoded"], stdin: "CCO\n")
         XCTAssertEqual(json.stdout, "{\"input\":\"CCO\",\"qed\":0.812,\"sequence\":\"[C][C][O]\"}\n")
+        // The default estimate is the mean (here above the range: every digit 0–9 is allowed in the units place and
+        // this model spreads its mass over them).
+        let mean = try run(["predict", "--uncertainty"], stdin: "CCO\n")
+        let meanCells = try XCTUnwrap(mean.stdout.split(separator: "\n").last).split(separator: ",").map(String.init)
+        XCTAssertEqual(meanCells[1], meanCells[2])
+        XCTAssertEqual(Double(meanCells[1])!, Double(cells[2])!, accuracy: 1e-9)
     }
 
     func testPredictFindsTheDefaultModelAndWritesFilesAtomically() throws {
         let directory = try temporaryDirectory()
         let out = directory.appendingPathComponent("p.csv")
-        let ok = try RTCommand.run(["predict", "-o", out.path], stdin: "CCO\n", environment: ["RT_MODEL": Self.folder.path])
+        let ok = try RTCommand.run(["predict", "--estimate", "decoded", "-o", out.path], stdin: "CCO\n", environment: ["RT_MODEL": Self.folder.path])
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertEqual(ok.stdout, "")
         XCTAssertEqual(try String(contentsOf: out, encoding: .utf8), "input,qed,error\nCCO,0.812,\n")
@@ -143,15 +150,15 @@ final class InferenceCommandTests: XCTestCase {
         let data = directory.appendingPathComponent("data.txt")
         try "<qed>0.8|CCO\n<qed>0.9|CBr\n".write(to: data, atomically: true, encoding: .utf8)
         let plot = directory.appendingPathComponent("parity.svg")
-        let regression = try run(["evaluate", "regression", data.path, "--plot", plot.path])
+        let regression = try run(["evaluate", "regression", data.path, "--estimate", "decoded", "--plot", plot.path])
         XCTAssertEqual(regression.status, 0, regression.stderr)
         let rmse = ((0.012 * 0.012 + 0.088 * 0.088) / 2).squareRoot()
-        XCTAssertTrue(regression.stdout.hasPrefix("{\"task\":\"regression\""), regression.stdout)
+        XCTAssertTrue(regression.stdout.hasPrefix("{\"task\":\"regression\",\"estimate\":\"decoded\""), regression.stdout)
         XCTAssertTrue(regression.stdout.contains("\"count\":2,\"failed\":0,\"rmse\":\(formatted(rmse))"), regression.stdout)
         XCTAssertTrue(regression.stdout.contains("\"pearson\":null,\"pearson_undefined\":\"the second variable is constant\""),
                       regression.stdout)
         XCTAssertTrue(try String(contentsOf: plot, encoding: .utf8).contains("<svg"))
-        let mean = try run(["evaluate", "regression", data.path, "--estimate", "mean"])
+        let mean = try run(["evaluate", "regression", data.path])  // default: the mean
         XCTAssertEqual(mean.status, 0, mean.stderr)
         XCTAssertTrue(mean.stdout.hasPrefix("{\"task\":\"regression\",\"estimate\":\"mean\""), mean.stdout)
         XCTAssertFalse(mean.stdout.contains("\"rmse\":\(formatted(rmse))"), mean.stdout)

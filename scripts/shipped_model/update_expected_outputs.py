@@ -8,8 +8,10 @@ root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 R = os.path.join(root, '.build/release/rt')
 env=dict(os.environ, RT_MODEL='')
 drugs='CC(=O)Nc1ccc(O)cc1\nCN1C=NC2=C1C(=O)N(C)C(=O)N2C\nCC(C)Cc1ccc(cc1)C(C)C(=O)O\nc1ccccc1\nnot a molecule\n'
-p=subprocess.run([R,'predict'],input=drugs,capture_output=True,text=True,env=env)
+p=subprocess.run([R,'predict','--estimate','decoded'],input=drugs,capture_output=True,text=True,env=env)
 assert p.returncode==1, p
+mean=subprocess.run([R,'predict'],input=drugs,capture_output=True,text=True,env=env)
+means=[l.split(',')[1] for l in mean.stdout.strip().split('\n')[1:5]]
 u=subprocess.run([R,'predict','--uncertainty'],input='CC(=O)Nc1ccc(O)cc1\n',capture_output=True,text=True,env=env)
 assert u.returncode==0
 g=subprocess.run([R,'generate','--from','CC(=O)Nc1ccc(O)cc1','--goal','qed=0.9','--samples','10','--random-seed','7'],capture_output=True,text=True,env=env)
@@ -23,7 +25,8 @@ t=re.sub(r'(XCTAssertEqual\(result\.stdout, """\n)            input,qed,error\n.
 t=re.sub(r'(XCTAssertEqual\(result\.stdout, """\n)            smiles,valid.*?(\n\n            """\))', lambda m: m.group(1)+block(g.stdout)+m.group(2), t, count=1, flags=re.S)
 t=re.sub(r'"generated \d+ sequences:[^"]*\\n"', '"'+g.stderr.strip()+'\\\\n"', t)
 cells=u.stdout.strip().split('\n')[1].split(',')
-t=re.sub(r'XCTAssertEqual\(cells\[1\], "[0-9.]+"\)', f'XCTAssertEqual(cells[1], "{cells[1]}")', t)
+t=re.sub(r'(Double\(cells\[1\]\)\), )[0-9.]+', lambda m: m.group(1)+cells[1], t)
+t=re.sub(r'(for \(row, expected\) in zip\(rows, \[)[0-9., ]+(\]\))', lambda m: m.group(1)+', '.join(means)+m.group(2), t)
 t=re.sub(r'(Double\(cells\[2\]\)\), )[0-9.]+', lambda m: m.group(1)+cells[2], t)
 t=re.sub(r'(Double\(cells\[3\]\)\), )[0-9.]+', lambda m: m.group(1)+cells[3], t)
 t=re.sub(r'XCTAssertEqual\(Array\(cells\[4\.\.\.\]\), \["[0-9.]+", "[0-9.]+", ""\]\)', f'XCTAssertEqual(Array(cells[4...]), ["{cells[4]}", "{cells[5]}", ""])', t)
