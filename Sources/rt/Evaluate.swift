@@ -117,8 +117,9 @@ struct EvaluateGeneration: ParsableCommand {
             Each seed's sequence is span-masked once (--mask-probability, --max-span: the original's 0.4 and 7) \
             and primed with every primer value of --property (default for qed: 0.051, 0.151, …, 0.951; else 10 \
             values over the training range; --primers-from-range N spaces N over the training range). The masks \
-            are filled (sampling at --temperature by default, left to right: --fill) and each generation's property is measured by the \
-            Chemistry oracle (qed, logp, …; the model's own prediction for other properties).
+            are filled (sampling at --temperature by default, left to right: --fill) and each generation's \
+            property is measured by the Chemistry oracle (qed, logp, …; the model's own prediction for other \
+            properties).
 
             Reported: validity, uniqueness, novelty (against --training, canonical SMILES), mean similarity to the \
             seed (Morgan r=2, 2048 bits), the mean over seeds of Spearman ρ(primer, property), the share of seeds \
@@ -182,6 +183,7 @@ struct EvaluateGeneration: ParsableCommand {
         var random = SeededCollatorRandom(seed: randomSeed)
         let settings = GenerationProtocol(property: target.name, primers: values, maskProbability: maskProbability,
                                           maxSpanLength: maxSpan, strategy: search.strategy(default: .sample),
+                                          // the protocol searches beam as greedy, so every fill order applies
                                           order: try fillOrder.order(for: .greedy))
         let result: GenerationEvaluation
         let progress = ProgressLine("seeds", total: seeds.count)

@@ -16,8 +16,8 @@ struct Generate: ParsableCommand {
 
             Every generated molecule is decoded, sanitised and checked: not the seed, not a duplicate, not much \
             smaller than the seed (--min-size-ratio), containing every kept substructure, and — self-consistency — \
-            the model's own prediction (greedy, as GT4SD's filter) of each property within --tolerance percent of the training range of the \
-            goal. Goals outside the training range are refused unless --allow-extrapolation.
+            the model's own prediction (greedy, as GT4SD's filter) of each property within --tolerance percent of \
+            the training range of the goal. Goals outside the training range are refused unless --allow-extrapolation.
 
             Output: one row per accepted molecule (csv: smiles,valid,similarity,<p>_predicted,<p>_oracle,…,\
             sequence,status; smiles is canonical for valid molecules), <p>_oracle being the property computed \
@@ -88,7 +88,8 @@ struct Generate: ParsableCommand {
         var request = GenerationRequest(
             source: seed.map { .seed($0) } ?? .maskedLine(sequence ?? ""), goals: try goal.map(parseGoal),
             masking: masking, samples: samples, strategy: strategy,
-            order: try fillOrder.order(for: strategy), tolerance: try toleranceValue(), allowExtrapolation: allowExtrapolation,
+            order: try fillOrder.order(for: strategy), tolerance: try toleranceValue(),
+            allowExtrapolation: allowExtrapolation,
             batchSize: min(model.batchSize, max(8, 2 * samples)),
             maxBatches: maxBatches, minimumSizeRatio: minSizeRatio)
         if case .maskedLine = request.source { request.minimumSizeRatio = 0 }

@@ -105,7 +105,8 @@ struct SearchOptions: ParsableArguments {
 
 /// In which order masked sequence tokens are filled, as an option of the generating commands. The tool's default
 /// is sequential (measured better on the shipped model: per-seed Spearman 0.355 vs 0.263 and similarity 0.174 vs
-/// 0.146 in the QED protocol over 100 seeds, 0.335 vs 0.241 over 500); the library's (`GenerationRequest`, `GenerationProtocol`) is the original's parallel.
+/// 0.146 in the QED protocol over 100 seeds, 0.335 vs 0.241 over 500); the library's (`GenerationRequest`,
+/// `GenerationProtocol`) is the original's parallel.
 struct FillOrderOption: ParsableArguments {
     @Option(help: ArgumentHelp(
         "How masked sequence tokens are filled: sequential (left to right, one forward pass per mask, each choice "

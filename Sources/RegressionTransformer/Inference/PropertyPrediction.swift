@@ -51,6 +51,9 @@ public struct PredictionOptions: Sendable {
         self.inputFormat = inputFormat
         self.estimate = estimate
     }
+
+    /// Whether the model's own distribution of each value (temperature 1) is needed: for the uncertainty or the mean.
+    var needsValueDistribution: Bool { uncertaintyLevel != nil || estimate == .mean }
 }
 
 extension InferenceModel {
@@ -81,8 +84,7 @@ extension InferenceModel {
         let temperature: Double
         if case .sample(let t) = options.strategy { temperature = t } else { temperature = 1 }
         let decoded = try filler.distributions(for: rows, temperature: temperature)
-        let needsModel = options.uncertaintyLevel != nil || options.estimate == .mean
-        let modelDistributions = temperature == 1 || !needsModel
+        let modelDistributions = temperature == 1 || !options.needsValueDistribution
             ? decoded : try filler.distributions(for: rows, temperature: 1)
         for (r, owner) in owners.enumerated() {
             do throws(InferenceError) {
@@ -124,8 +126,8 @@ extension InferenceModel {
                 candidates = best.map { property.scale.raw(fromModel: $0.value) }
             }
             let affine = property.scale.affine
-            let distribution = options.uncertaintyLevel == nil && options.estimate == .decoded ? nil
-                : NumberDistribution(slot: property.slot, distributions: Array(modelDistributions[slot]))
+            let distribution = options.needsValueDistribution
+                ? NumberDistribution(slot: property.slot, distributions: Array(modelDistributions[slot])) : nil
             let uncertainty = options.uncertaintyLevel.flatMap { level in
                 distribution?.uncertainty(level: level).mapped(scale: affine.scale, offset: affine.offset)
             }
