@@ -3,7 +3,7 @@
 //
 // Module graph (one direction only):  rt → RegressionTransformer → { Tensors, Chemistry, Compression }
 //
-// Build settings, decided once here (see ../shared/spec/engine.md §3, §7.7, §7.8):
+// Build settings, decided once here (see docs/engine.md §8, §9):
 // - Every target of ours is compiled for x86-64-v3 (AVX2 + FMA). Without a -march, swiftc targets baseline
 //   x86-64 and `SIMD16<Float>.addingProduct` becomes 16 calls to `fmaf`: kernels run ~100× slower.
 //   x86-64-v3 rather than v4 because not every developer/CI machine has AVX-512 (a v4 binary dies with SIGILL).

@@ -1,5 +1,5 @@
 // The Tensors module: CPU tensors, kernels, reverse-mode autodiff, optimizers, safetensors.
-// It knows nothing of chemistry or the RT. See ../shared/spec/engine.md.
+// It knows nothing of chemistry or the RT. See docs/engine.md.
 //
 // Map of the module (one job per file):
 //   Core/        Shape, Tensor (+ creation), TensorStorage, BufferPool (reused, aligned buffers), TensorError

@@ -1,5 +1,5 @@
 /// Penalised logP: Crippen logP minus synthetic accessibility minus a penalty for rings larger than six atoms.
-/// Three definitions circulate (see `../shared/spec/chemistry.md` §2d); the two benchmark ones are here.
+/// Three definitions circulate (see `docs/chemistry.md` §8.7); the two benchmark ones are here.
 public enum PenalizedLogP {
     /// JT-VAE's normalisation constants (mean, standard deviation of logP, −SA and −ring penalty on ZINC-250k).
     static let logPMean = 2.4570953396190123, logPStd = 1.434324401111988
@@ -9,7 +9,7 @@ public enum PenalizedLogP {
     /// Ring penalty: max(0, largest cycle of networkx's cycle basis − 6), as JT-VAE/GCPN compute it.
     public static func ringPenalty(_ molecule: Molecule) -> Int { max(CycleBasis.largestCycle(molecule) - 6, 0) }
 
-    /// Unnormalised: `logP − SA − ringPenalty` — the `plogp` labels of the MOSES/ZINC data in `../shared/data`
+    /// Unnormalised: `logP − SA − ringPenalty` — the `plogp` labels of the MOSES and ZINC benchmark data
     /// and the quantity of the constrained-optimisation benchmark's improvement tables.
     public static func unnormalized(logP: Double, sa: Double, ringPenalty: Int) -> Double {
         logP - sa - Double(ringPenalty)

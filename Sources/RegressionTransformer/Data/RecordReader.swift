@@ -4,7 +4,7 @@ import Foundation
 /// The format of a data file.
 public enum DatasetFormat: String, Sendable, CaseIterable {
     /// One RT line per sample, `<qed>0.4068|CCO` (or a bare sequence); blank lines are skipped
-    /// (spec/rt-reference.md §7).
+    /// (docs/rt-text-format.md §9).
     case lines
     /// A CSV table with a header row: a text column and one numeric column per property (GT4SD's trainer
     /// format: column `text` plus property columns).

@@ -1,6 +1,6 @@
 import Chemistry
 
-/// Settings of the paper's conditional-generation protocol (spec/rt-reference.md §6.2; the QED evaluation config of
+/// Settings of the paper's conditional-generation protocol (docs/inference.md §6.2; the QED evaluation config of
 /// the original: span masking with probability 0.4 and spans up to 7 tokens, primers 0.051 … 0.951).
 public struct GenerationProtocol: Sendable {
     /// The property primed (without brackets).
@@ -51,7 +51,7 @@ extension InferenceModel {
     /// the seed's own values — so the generations of one seed differ only by primer (and sampling). Masks are filled,
     /// the results decoded to molecules, and the property measured by the oracle (`PropertyOracle`; where none
     /// exists, by the model's own prediction, as the original does). Spans follow `SpanSampler` over the whole
-    /// sequence (the original's evaluation collator never masks the last token, spec §9.10).
+    /// sequence (the original's evaluation collator never masks the last token, docs/inference.md §6.2).
     ///
     /// Seeds are processed in chunks (each seed's masks, then the chunk's forward pass and sampling); `progress` is
     /// called after each chunk with the number of seeds done.

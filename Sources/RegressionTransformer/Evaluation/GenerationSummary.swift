@@ -1,4 +1,4 @@
-/// One generated sample of the conditional-generation protocol (spec/rt-reference.md §6.2): a seed molecule primed
+/// One generated sample of the conditional-generation protocol (docs/inference.md §6.2): a seed molecule primed
 /// with a property value, and what came out.
 public struct GenerationRecord: Equatable, Sendable {
     /// Identifies the seed (e.g. its canonical SMILES or its line number).

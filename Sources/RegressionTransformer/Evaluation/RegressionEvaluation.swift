@@ -1,4 +1,4 @@
-/// The paper's property-prediction protocol (spec/rt-reference.md §6.1, fixed): every sample's sequence with all
+/// The paper's property-prediction protocol (docs/inference.md §6.1, fixed): every sample's sequence with all
 /// value tokens of every property masked, one forward pass, each slot decoded within its number grammar, compared in
 /// raw units with the label.
 public struct RegressionEvaluation: Sendable {

@@ -8,7 +8,7 @@ public enum UndefinedCorrelation: String, Equatable, Sendable {
 }
 
 /// A correlation coefficient, or the reason it is undefined. scipy returns NaN for constant input and the original
-/// silently drops or compares against those NaNs (spec/rt-reference.md §6.1–§6.2); here the reason is explicit.
+/// silently drops or compares against those NaNs (docs/inference.md §6.3); here the reason is explicit.
 public enum Correlation: Equatable, Sendable, CustomStringConvertible {
     case defined(Double)
     case undefined(UndefinedCorrelation)
@@ -27,7 +27,7 @@ public enum Correlation: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Summary statistics of paired samples, in Double (DESIGN.md decision 2).
+/// Summary statistics of paired samples, in Double (ARCHITECTURE.md, design decisions).
 ///
 /// * `mean(x) = Σ x / n`;
 /// * `rmse(y, ŷ) = √(Σ (y − ŷ)² / n)`, `mae(y, ŷ) = Σ |y − ŷ| / n`;
@@ -105,7 +105,7 @@ public enum Statistics {
     }
 }
 
-/// Property-prediction quality (the paper's regression metrics, spec §6.1): RMSE, MAE, Pearson and Spearman over the
+/// Property-prediction quality (the paper's regression metrics, docs/inference.md §6.1): RMSE, MAE, Pearson and Spearman over the
 /// inputs that received a prediction. The original scores an unparseable prediction as −1 and includes it; here a
 /// prediction is always a number (constrained decoding), and inputs that could not be used at all (`failed`) are
 /// counted, not scored.

@@ -12,13 +12,13 @@ public protocol MaskFiller {
 ///
 /// Rows are processed `batchSize` at a time, right-padded with `[PAD]` to an even length; `attention_mask` = id ≠
 /// `[PAD]` (the RT collators' rule, with the vocabulary's real pad id); the query stream runs only for the masked
-/// positions (identical logits to HF's identity target mapping there, spec §9.22).
+/// positions (identical logits to HF's identity target mapping there, docs/xlnet.md §3).
 ///
 /// Permutation mask: every position may see every unmasked position and no masked one
 /// (`perm_mask[i, j] = masked[j]`). This is the factorisation in which all masks are predicted first and
 /// simultaneously — the situation of the first masked token of every training permutation, so in distribution —
 /// and it makes predictions deterministic and independent of batch composition and input order. The original
-/// draws a random permutation at inference time, which makes its evaluation stochastic (spec §3.7, §9.11).
+/// draws a random permutation at inference time, which makes its evaluation stochastic (docs/inference.md §2).
 public struct XLNetMaskFiller: MaskFiller {
     public let model: XLNetModel
     public let vocabulary: Vocabulary

@@ -1,7 +1,7 @@
 /// A property's units: the range of the values the model was trained on (raw units) and whether the model sees them
-/// min-max normalised (GT4SD's `inference.json` keys `property_ranges` and `normalize`, spec/rt-reference.md §6.5).
+/// min-max normalised (GT4SD's `inference.json` keys `property_ranges` and `normalize`, docs/inference.md §4).
 ///
-/// Users give and get raw units (DESIGN.md decision 8):
+/// Users give and get raw units (ARCHITECTURE.md, design decisions):
 ///
 ///     model = (raw − min) / (max − min)   if normalised,  else raw
 ///     raw   = model · (max − min) + min   if normalised,  else model

@@ -1,6 +1,6 @@
 import Tensors
 
-/// XLNet's two-stream relative attention core as one fused tape op (spec/rt-reference.md §3.4 step 4).
+/// XLNet's two-stream relative attention core as one fused tape op (docs/xlnet.md §4.4).
 ///
 /// Inputs (token-major, heads side by side in the last axis, `HD = H·d_head`):
 /// `q` `[R, HD]` queries of both streams (stacked as `StreamLayout` describes), `k`, `v` `[B·L, HD]` keys and

@@ -2,7 +2,7 @@ import Foundation
 import Tensors
 
 /// XLNet's sinusoidal relative-position encoding for bidirectional attention without memory
-/// (spec/rt-reference.md §3.4 step 3):
+/// (docs/xlnet.md §4.3):
 ///
 ///     pos[p] = L − p  for p = 0 ..< 2L     (L, L−1, …, −L+1: the distance i − j of row L − i + j)
 ///     inv_freq[t] = 1 / 10000^(2t/d)       t = 0 ..< d/2

@@ -7,7 +7,7 @@ import Tensors
 /// of the `N` target rows, sample by sample (`queryOffsets[b] ..< queryOffsets[b+1]` belong to sample `b`).
 /// Every projection, layer norm and feed-forward pass runs once over all `R` rows.
 ///
-/// Masks (spec §3.4 step 2), precomputed once per forward and shared by all layers as `blocked` `[R, L]`
+/// Masks (docs/xlnet.md §4.2), precomputed once per forward and shared by all layers as `blocked` `[R, L]`
 /// (1 = may not attend): with `pad[b, j]` = not `attention_mask` and `perm[b, i, j]` the permutation mask,
 /// content row (b, i) is blocked at j iff `(pad[b,j] ∨ perm[b,i,j]) ∧ i ≠ j` (a token always sees itself);
 /// query row (b, t) iff `pad[b,j] ∨ perm[b,t,j]`. Without either mask nothing is blocked (`blocked` nil).

@@ -1,11 +1,11 @@
-/// One batch of model inputs, in the RT's terms (spec/rt-reference.md §3.3): `B` sequences of `L` token ids,
+/// One batch of model inputs, in the RT's terms (docs/xlnet.md §3): `B` sequences of `L` token ids,
 /// which positions are real tokens, which positions may not see which, and which positions to predict.
 ///
 /// Targets replace HF's one-hot `target_mapping`: `targets[b]` lists the positions of sample `b` whose token
 /// the query stream predicts, and the model returns one logit row per listed position, in this order (sample
 /// by sample). RT's collators pass the identity mapping with labels −100 off-target; because XLNet's query
 /// streams never feed each other or the content stream, listing only the labelled positions gives exactly the
-/// same logits and loss at a fraction of the cost (spec §9.22) — `init(ids:…:labels:)` does that. Listing every
+/// same logits and loss at a fraction of the cost (docs/xlnet.md §6.2) — `init(ids:…:labels:)` does that. Listing every
 /// position (`XLNetBatch.allPositions`) is HF's identity mapping, the "full form".
 public struct XLNetBatch: Sendable {
     /// `B`.

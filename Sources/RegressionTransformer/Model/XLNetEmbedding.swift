@@ -1,6 +1,6 @@
 import Tensors
 
-/// The inputs of both streams as one tape op (spec/rt-reference.md §2.2, §3.4 step 1): the stacked `[R, d]`
+/// The inputs of both streams as one tape op (docs/xlnet.md §4.1, docs/rt-text-format.md §7.5): the stacked `[R, d]`
 /// tensor of `StreamLayout` with
 ///
 ///     content row b·L + i:  dropout(E[id] + NE[id])          ('sum' numerical encodings, or none)

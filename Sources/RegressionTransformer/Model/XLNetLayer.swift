@@ -22,14 +22,14 @@ struct XLNetLayerParameters {
     }
 }
 
-/// Dropout sites (spec §3.5), each with its own key `runKey.derived(site).derived(layer)`.
+/// Dropout sites (docs/xlnet.md §5), each with its own key `runKey.derived(site).derived(layer)`.
 enum DropoutSite: UInt64 {
     case inputs = 1, positions, attentionProbabilities, attentionOutput, feedForwardActivation, feedForwardOutput,
          output
 }
 
 extension Tape {
-    /// One layer on the stacked streams `x` `[R, d]` (spec/rt-reference.md §3.4 step 4), both streams with the
+    /// One layer on the stacked streams `x` `[R, d]` (docs/xlnet.md §4.4–§4.5), both streams with the
     /// same weights; keys and values come from the content rows only:
     ///
     ///     q = x·W_q  [R, HD];  k = h·W_k, v = h·W_v  [B·L, HD];  kr = dropout(R)·W_r  [2L, HD] (given)

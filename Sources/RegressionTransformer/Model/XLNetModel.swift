@@ -18,7 +18,7 @@ public struct XLNetOutput {
 }
 
 /// The RT's network: HuggingFace `XLNetLMHeadModel` with the RT's numerical encodings
-/// (spec/rt-reference.md §2–§3), on the Tensors engine.
+/// (docs/xlnet.md), on the Tensors engine.
 ///
 /// ```swift
 /// let model = try XLNetModel(configuration: config, vocabulary: vocabulary, seed: 42)   // HF initialisation
@@ -31,7 +31,7 @@ public struct XLNetOutput {
 /// ```
 ///
 /// Both streams are computed as one stacked tensor (`StreamLayout`); the query stream only for the listed
-/// targets (exactly HF's result at those positions, spec §9.22); relative-position keys once per layer for the
+/// targets (exactly HF's result at those positions, docs/xlnet.md §6.2); relative-position keys once per layer for the
 /// whole batch; the relative shift as index arithmetic inside the fused attention op. Inference: the same
 /// `forward` on `Tape(recording: false)` with `dropoutKey: nil`.
 ///

@@ -1,6 +1,6 @@
 import Tensors
 
-/// The parameters of `XLNetLMHeadModel` under their HuggingFace state-dict names (spec/rt-reference.md §3.2), so
+/// The parameters of `XLNetLMHeadModel` under their HuggingFace state-dict names (docs/xlnet.md §2.1), so
 /// that checkpoints are interchangeable with the original:
 ///
 /// | name | shape |
@@ -72,7 +72,7 @@ extension XLNetConfiguration {
 }
 
 extension ParameterStore {
-    /// HuggingFace's initialisation of a fresh XLNet (`XLNetPreTrainedModel._init_weights`, spec §3.6): N(0, σ²)
+    /// HuggingFace's initialisation of a fresh XLNet (`XLNetPreTrainedModel._init_weights`, docs/xlnet.md §2.3): N(0, σ²)
     /// with σ = `initializerRange` for the word embedding, `mask_emb`, `q k v o r`, `r_w_bias r_r_bias r_s_bias`,
     /// `seg_embed` and the feed-forward weights; zeros for biases (incl. `lm_loss.bias`); layer-norm weights 1.
     /// Values are drawn in declaration order from `SeededGenerator(seed:)`, so one seed gives one model.

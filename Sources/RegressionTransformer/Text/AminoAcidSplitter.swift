@@ -1,4 +1,4 @@
-/// Amino-acid sequences: one token per character (spec/rt-reference.md §1.4, the original's
+/// Amino-acid sequences: one token per character (docs/rt-text-format.md §3.3, the original's
 /// `CharacterTokenizer`).
 ///
 /// Strict mode accepts only upper-case one-letter codes `A`–`Z` (the 20 standard residues plus the IUPAC

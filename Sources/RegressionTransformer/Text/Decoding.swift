@@ -24,7 +24,7 @@ public struct DecodedSample: Equatable, Sendable {
     public func value(of name: String) -> Double? { properties.first { $0.name == name }?.value }
 }
 
-/// Turning model inputs and outputs back into tokens, sequences and values (spec/rt-reference.md §1.7).
+/// Turning model inputs and outputs back into tokens, sequences and values (docs/rt-text-format.md §6).
 extension Vocabulary {
     /// The tokens of `ids`.
     /// - Throws: for an id outside `0..<count` (the original silently decodes those as `[UNK]`).
@@ -56,7 +56,7 @@ extension Vocabulary {
 
     /// The sequence and properties of `ids` (with or without `[CLS]`/`[SEP]`).
     ///
-    /// Fixes of the original's `aggregate_tokens` (spec §1.7, §9.20): only blocks that end with `|` are
+    /// Fixes of the original's `aggregate_tokens` (docs/rt-text-format.md §6.2): only blocks that end with `|` are
     /// properties (not every `<…>` token, so `<PAD>` or `<energy>` in a sequence stay sequence tokens); the
     /// sequence is what follows the *last* `|`; nothing is dropped when `[SEP]` is missing; an unreadable value
     /// is nil, never −1. Ids outside the vocabulary read as `[UNK]`.
@@ -105,7 +105,7 @@ extension Vocabulary {
     }
 
     /// `ids` with the value of `property` replaced by `value` written in the same layout, so the sample keeps
-    /// its length (conditional-generation primers, spec §9.7). A masked value needs `layout`.
+    /// its length (conditional-generation primers, docs/rt-text-format.md §6.3). A masked value needs `layout`.
     public func priming(_ ids: [Int32], property: PropertySpan, with value: Double, layout: NumberLayout? = nil)
         throws(NumberFormatError) -> [Int32]
     {

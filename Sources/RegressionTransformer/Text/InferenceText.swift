@@ -1,4 +1,4 @@
-/// Writing RT lines for inference, in GT4SD's input conventions (spec/rt-reference.md §4.6, §6.5).
+/// Writing RT lines for inference, in GT4SD's input conventions (docs/rt-text-format.md §3.5, §6.3).
 public enum InferenceText {
     /// `<p1>[MASK]×n1|<p2>[MASK]×n2|…|SEQUENCE` — asks the model for the properties of `sequence`; `maskLength`
     /// is the number of value tokens to predict (GT4SD's `property_mask_length`, e.g. 5 for `<qed>`).

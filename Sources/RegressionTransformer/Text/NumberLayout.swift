@@ -36,7 +36,7 @@ public struct NumberFormatError: Error, Equatable, Sendable, CustomStringConvert
 ///
 /// `0.3936` has layout `d.dddd` (6 tokens), `-3.53` has `±d.dd` (5 tokens). The layout is the grammar of a
 /// number slot: which token may stand at each position. The original writes primers with `str(x)[:n]` and pastes
-/// their ids over the data value's, which breaks when the two differ in length (spec §9.7); writing the primer
+/// their ids over the data value's, which breaks when the two differ in length (docs/rt-text-format.md §6.3); writing the primer
 /// in the slot's layout (`tokens(for:)`) always fits. Constrained decoding restricts each masked position of a
 /// slot to `positions[k].allowedTokens`.
 public struct NumberLayout: Hashable, Sendable, CustomStringConvertible {
@@ -204,10 +204,10 @@ public enum NumberDecoding {
         return value(of: numberTokens)
     }
 
-    /// The original's `floating_tokens_to_float` (spec §1.7): for each token the text between its first and
+    /// The original's `floating_tokens_to_float` (docs/rt-text-format.md §6.2): for each token the text between its first and
     /// second `_` (the digit, `.`, `-` or `+`), concatenated and parsed as a Python float — digit orders are
     /// ignored, so `_3_-2_ _._` reads 3.0. Where the original returns the sentinel −1 (a legitimate value of
-    /// signed properties, spec §9.6) this returns nil.
+    /// signed properties, docs/inference.md §3.2) this returns nil.
     public static func lenientValue(of tokens: some Sequence<String>) -> Double? {
         var text = ""
         for token in tokens {

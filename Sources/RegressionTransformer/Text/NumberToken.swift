@@ -1,4 +1,4 @@
-/// One token of a property value, as the RT's property tokenizer writes it (spec/rt-reference.md §1.3).
+/// One token of a property value, as the RT's property tokenizer writes it (docs/rt-text-format.md §2).
 ///
 /// A value such as `-3.53` becomes `_-_ _3_0_ _._ _5_-1_ _3_-2_`: an optional sign, integer digits with their
 /// power of ten (counting from 0 at the units digit), the decimal point, and decimal digits with negative

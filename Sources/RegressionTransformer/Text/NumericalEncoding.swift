@@ -1,17 +1,17 @@
 import Foundation
 
-/// The RT's numerical-encoding settings, as stored in a model's `config.json` (spec/rt-reference.md §2):
+/// The RT's numerical-encoding settings, as stored in a model's `config.json` (docs/rt-text-format.md §7):
 /// `numerical_encodings_type`, `numerical_encodings_format`, `numerical_encodings_dim`, `vmax`.
 public struct NumericalEncodingConfiguration: Equatable, Hashable, Sendable {
     /// `numerical_encodings_type`.
     public enum Kind: String, Sendable, CaseIterable {
-        /// The encoding every published model uses (§2.1).
+        /// The encoding every published model uses (docs/rt-text-format.md §7.2).
         case float
-        /// Sinusoidal encoding of non-negative integers (§2.3); unused by the published configs.
+        /// Sinusoidal encoding of non-negative integers (docs/rt-text-format.md §7.3); unused by the published configs.
         case int
     }
 
-    /// `numerical_encodings_format`: how the encoding meets the word embedding (§2.2).
+    /// `numerical_encodings_format`: how the encoding meets the word embedding (docs/rt-text-format.md §7.5).
     public enum Format: String, Sendable, CaseIterable {
         /// `embedding[ids] + NE[ids]`, with the encoding as wide as the model (`d_model`).
         case sum
@@ -54,7 +54,7 @@ public struct NumericalEncodingError: Error, Equatable, Sendable, CustomStringCo
     public var description: String { message }
 }
 
-/// The frozen numerical-encoding table: row `id` is the encoding of token `id` (spec §2.1–§2.3).
+/// The frozen numerical-encoding table: row `id` is the encoding of token `id` (docs/rt-text-format.md §7).
 ///
 /// `values` is row-major `V × D` Float32 (`values[id * dimension + j]`). It is not a model parameter: it is
 /// rebuilt from the vocabulary whenever a model is loaded.

@@ -1,10 +1,10 @@
-/// Turns RT text into token ids and back, for one vocabulary and tokenizer (spec/rt-reference.md §1.2).
+/// Turns RT text into token ids and back, for one vocabulary and tokenizer (docs/rt-text-format.md §5).
 ///
 /// `encode` is the original's full pipeline: tokens (`RTTokenizer`), a `[PAD]` appended when their count is odd
 /// (so every encoded sample has even length), ids, then `[CLS] … [SEP]`. Unknown tokens map to `[UNK]` only
 /// when `allowsUnknownTokens` is set (the default in faithful mode); otherwise they are an error naming the
 /// token — the original silently encodes e.g. SMILES atoms with a SELFIES vocabulary as all-`[UNK]`
-/// (spec §9.3).
+/// (docs/rt-text-format.md §5).
 public struct RTEncoder: Sendable {
     public let vocabulary: Vocabulary
     public var tokenizer: RTTokenizer

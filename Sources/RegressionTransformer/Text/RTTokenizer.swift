@@ -5,14 +5,14 @@ public enum TokenizationMode: String, Sendable, CaseIterable {
     /// lower-case amino acids, `[CLS]`/`[SEP]`/`[PAD]` inside the text. The tokens of good input are identical to
     /// the original's.
     case strict
-    /// Exactly the original's tokens for every input, including its silent drops (spec/rt-reference.md §1.3,
-    /// §1.4): for reproducing data the original produced. An unclosed SELFIES `[` is still an error (the
+    /// Exactly the original's tokens for every input, including its silent drops (docs/rt-text-format.md §2.2,
+    /// §3): for reproducing data the original produced. An unclosed SELFIES `[` is still an error (the
     /// original never returns there).
     case faithful
 }
 
 /// Turns one line of RT text, `<prop1>NUMBER|<prop2>NUMBER|…|SEQUENCE`, into tokens
-/// (spec/rt-reference.md §1.1–§1.4). This is the original's `ExpressionBertTokenizer._tokenize` without a
+/// (docs/rt-text-format.md §1–§3). This is the original's `ExpressionBertTokenizer._tokenize` without a
 /// vocabulary; `RTEncoder` adds ids, even-length padding and `[CLS]`/`[SEP]`.
 ///
 /// - Each block before a `|` is a property: `<name>` then an optionally signed decimal number, tokenized
@@ -22,7 +22,7 @@ public enum TokenizationMode: String, Sendable, CaseIterable {
 /// - The text after the last `|` is split by the sequence language; `[MASK]` (and `[UNK]`) inside it stay
 ///   single tokens, with whitespace next to them ignored.
 ///
-/// Special tokens inside text follow GT4SD's `InferenceBertTokenizer` (spec §4.6): the text is tokenized as one
+/// Special tokens inside text follow GT4SD's `InferenceBertTokenizer` (docs/rt-text-format.md §3.5): the text is tokenized as one
 /// whole, so even-length padding is applied once to the line, not once per piece between special tokens as
 /// `main`'s `ExpressionBertTokenizer` does (which turns `<qed>[MASK]…` into `> [PAD] [MASK] …` and cannot have
 /// been relied upon). For text without special tokens both agree with `main`.

@@ -1,4 +1,4 @@
-/// Splits SELFIES into symbols with the rules of `selfies` 1.0.4 `split_selfies` (spec/rt-reference.md §1.4):
+/// Splits SELFIES into symbols with the rules of `selfies` 1.0.4 `split_selfies` (docs/rt-text-format.md §3.2):
 /// start at the first `[`; repeatedly emit everything up to and including the next `]`; a `.` right after a `]`
 /// is a token of its own.
 ///

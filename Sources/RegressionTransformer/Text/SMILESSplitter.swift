@@ -1,4 +1,4 @@
-/// Splits SMILES exactly like the original's regular expression (spec/rt-reference.md §1.4), verbatim:
+/// Splits SMILES exactly like the original's regular expression (docs/rt-text-format.md §3.1), verbatim:
 ///
 ///     (\%\([0-9]{3}\)|\[[^\]]+]|Br?|Cl?|N|O|S|P|F|I|b|c|n|o|s|p|\||\(|\)|\.|=|#|-|\+|\\|\/|:|~|@|\?|>>?|\*|\$|\%[0-9]{2}|[0-9])
 ///

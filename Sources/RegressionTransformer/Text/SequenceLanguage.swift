@@ -1,15 +1,15 @@
 /// The language of the sequence part of an RT line (what follows the last `|`).
 ///
 /// The original picks the sequence tokenizer from a `language` attribute that `main` never persists, so every
-/// model loads as SMILES (spec/rt-reference.md §9.2). Here the language is always explicit.
+/// model loads as SMILES (docs/rt-text-format.md §3). Here the language is always explicit.
 ///
-/// Reactions (spec §1.4, §9.21) are written `precursors>>products`, molecules separated by `.` (reaction SMILES
+/// Reactions (docs/rt-text-format.md §3.4) are written `precursors>>products`, molecules separated by `.` (reaction SMILES
 /// convention, and the form of the Buchwald–Hartwig/Suzuki data). The reaction languages additionally keep
 /// `<\w+>` tags as single tokens, so data written in GT4SD's `REACTION_*` convention with an explicit entity
 /// separator token (`A<energy>B>>C`) tokenizes too. Which token separates entities (`.` by default, or
 /// `<energy>`) is a setting of the multi-entity collator, not of the text.
 public enum SequenceLanguage: String, CaseIterable, Sendable, CustomStringConvertible {
-    /// SMILES, split with the original's regular expression (spec §1.4). On well-formed SELFIES this regex
+    /// SMILES, split with the original's regular expression (docs/rt-text-format.md §3.1). On well-formed SELFIES this regex
     /// yields exactly the SELFIES symbols, which is how the original's SELFIES models were tokenized.
     case smiles
     /// SELFIES, split into symbols with the rules of `selfies` 1.0.4 `split_selfies`.

@@ -1,7 +1,7 @@
 /// The five BERT-style special tokens of an RT vocabulary, and the expression separator `|`.
 ///
 /// They are identified by their *string* in the vocabulary file, never by position: the shipped
-/// `proteins.txt` starts with an empty line, so there `[PAD]` has id 1, not 0 (spec/rt-reference.md §1.5, §9.1).
+/// `proteins.txt` starts with an empty line, so there `[PAD]` has id 1, not 0 (docs/rt-text-format.md §4.2).
 public enum SpecialToken: String, CaseIterable, Sendable {
     case pad = "[PAD]"
     case unknown = "[UNK]"

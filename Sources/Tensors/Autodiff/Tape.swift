@@ -1,4 +1,4 @@
-/// Reverse-mode automatic differentiation as a tape of coarse ops (DESIGN.md §3).
+/// Reverse-mode automatic differentiation as a tape of coarse ops (docs/engine.md §3).
 ///
 /// An op computes its forward result with fused kernels, then calls `record(_:inputs:output:backward:)` with a
 /// closure that, given the gradient of its outputs, **accumulates** (`+=`) the gradients of its inputs. The

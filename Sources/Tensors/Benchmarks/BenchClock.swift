@@ -40,7 +40,7 @@ public enum BenchClock {
 }
 
 /// CPU time spent by *other* processes while a benchmark ran ("foreign CPU", the load guard of
-/// spec/engine.md's appendix): the machine's busy time from `/proc/stat` minus this process's own CPU time.
+/// docs/engine.md §10): the machine's busy time from `/proc/stat` minus this process's own CPU time.
 /// Runs with more than a few tenths of a second of foreign CPU per 10 s are noisy.
 public struct LoadMonitor {
     private var busy0: Double

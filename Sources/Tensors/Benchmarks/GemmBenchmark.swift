@@ -1,5 +1,5 @@
 /// The GEMM benchmark behind `rt bench gemm`: GFLOP/s of each backend on the transformer shapes of
-/// spec/engine.md §2.3, on 1 and 2 threads, with the ratio Swift/OpenBLAS measured in the same run
+/// docs/engine.md §10, on 1 and 2 threads, with the ratio Swift/OpenBLAS measured in the same run
 /// (backends are sampled alternately, so a burst of foreign load hits both).
 public struct GemmBenchmark {
     /// One product `C[m×n] = op(A)·op(B)` and what it stands for in the model.

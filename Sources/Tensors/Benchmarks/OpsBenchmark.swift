@@ -2,7 +2,7 @@ import Foundation
 
 /// The benchmark behind `rt bench ops`: the fused SIMD kernels (layer norm, softmax, GELU, forward and
 /// backward) against plain scalar loops over the same pointers (libm `erff`/`expf`, no SIMD types), on the
-/// activation sizes of spec/engine.md §4 (4 M floats: GELU over 4096×1024, layer norm rows of 256, softmax rows
+/// activation sizes of docs/engine.md §10 (4 M floats: GELU over 4096×1024, layer norm rows of 256, softmax rows
 /// of 128). Reports ms per call, GB/s (bytes read + written once) and the speed-up of the fused kernel over the
 /// scalar loop on one thread, plus the fused kernel on `threads` threads.
 public struct OpsBenchmark {
@@ -145,7 +145,7 @@ public struct OpsBenchmark {
 }
 
 /// Plain scalar loops over raw pointers with libm functions: the baseline the fused kernels are compared with
-/// (what a first, straightforward implementation looks like; spec/engine.md §4).
+/// (what a first, straightforward implementation looks like; docs/engine.md §8).
 enum ScalarKernels {
     static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         for i in 0..<n { y[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678)) }

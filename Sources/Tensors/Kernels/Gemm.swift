@@ -8,7 +8,7 @@ import Foundation
 /// `a: x + h·dₕ, lda: H·dₕ`. With `beta == 0`, C is write-only (it may hold garbage or NaN); `beta == 1`
 /// accumulates (used for gradients).
 ///
-/// Backends (DESIGN.md §1): OpenBLAS when `libopenblas.so.0` can be loaded, else our own `SwiftGemm`.
+/// Backends (docs/engine.md §4.2): OpenBLAS when `libopenblas.so.0` can be loaded, else our own `SwiftGemm`.
 /// `RT_BLAS=swift|openblas` forces one. Threads: `Engine.threads` (both backends), or one thread inside
 /// `withSingleThreadedBLAS` — the rule is never to run a multi-threaded GEMM inside a parallel region.
 public enum Gemm {

@@ -2,7 +2,7 @@
 ///
 /// AVX2 has 16 ymm registers. The tile is held in 12 `SIMD8<Float>` accumulators (6 rows × 2 vectors), plus
 /// 2 registers for the current row of the B panel and 1 for the broadcast A element — 15 in all, so nothing
-/// spills (a 6×32 `SIMD16` tile needs 24 and runs at ~0.6 of OpenBLAS under x86-64-v3, spec/engine.md §3).
+/// spills (a 6×32 `SIMD16` tile needs 24 and runs at ~0.6 of OpenBLAS under x86-64-v3, docs/engine.md §4.2).
 /// Per step of k: 2 loads of B, 6 broadcasts of A, 12 FMAs.
 enum GemmMicroKernel {
     static let mr = 6

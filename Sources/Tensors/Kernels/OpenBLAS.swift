@@ -1,11 +1,11 @@
 import Foundation
 
 /// OpenBLAS, loaded at run time with `dlopen("libopenblas.so.0")` so that the package builds and runs with the
-/// Swift toolchain alone (DESIGN.md §1). Only three symbols are used: `cblas_sgemm`,
+/// Swift toolchain alone (docs/engine.md §4.2). Only three symbols are used: `cblas_sgemm`,
 /// `openblas_set_num_threads` and (for the log line) `openblas_get_corename`.
 ///
 /// Which OpenBLAS variant is loaded is decided by the system (on Debian, update-alternatives picks between the
-/// pthread and OpenMP builds); install `libopenblas0-pthread` for the one we measured (spec/engine.md §2).
+/// pthread and OpenMP builds); install `libopenblas0-pthread` for the one we measured (docs/engine.md §4.2).
 final class OpenBLASLibrary: @unchecked Sendable {
     typealias SgemmFunction = @convention(c) (
         Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,

@@ -1,7 +1,7 @@
 /// Vector maths for the fused kernels, on `SIMD16<Float>` (two ymm registers under AVX2, giving two
 /// independent dependency chains per call).
 ///
-/// Written around the Swift SIMD traps of spec/engine.md §4: no `.rounded()` or float→int vector conversions
+/// Written around the Swift SIMD traps of docs/engine.md §8: no `.rounded()` or float→int vector conversions
 /// (scalarised by the stdlib) — rounding uses the 1.5·2²³ "magic number"; clamps and running maxima use
 /// compare + `replace` rather than `pointwiseMin/Max` (a slow NaN-aware lowering); horizontal reductions halve.
 public typealias Vec16 = SIMD16<Float>

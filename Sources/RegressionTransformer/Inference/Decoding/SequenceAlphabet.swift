@@ -2,7 +2,7 @@
 /// last `|`).
 ///
 /// The original fills masks with the argmax or a sample over the whole vocabulary, so a generated SELFIES can contain
-/// `[CLS]`, `|`, `<qed>` or `_3_-1_` — tokens that make the sequence unreadable (spec/rt-reference.md §6.2, §9.6).
+/// `[CLS]`, `|`, `<qed>` or `_3_-1_` — tokens that make the sequence unreadable (docs/inference.md §5.4).
 /// Here a sequence position is restricted to the tokens of the sequence language. Excluded everywhere: the special
 /// tokens (`[PAD] [UNK] [CLS] [SEP] [MASK]`), the expression separator `|`, number tokens (`_d_k_`, `_._`, `_-_`,
 /// `_+_`, and the never-produced `_d_-0_`), `<name>` tags (property tokens, and the shipped files' stray `<PAD>`,

@@ -1,8 +1,8 @@
-/// The three searches of the original (`terminator/search.py`, spec/rt-reference.md §6.3) over positions that are
+/// The three searches of the original (`terminator/search.py`, docs/inference.md §3.3) over positions that are
 /// predicted *independently* (the RT fills all masks in one pass, so the joint probability of an assignment is the
 /// product of the per-position probabilities), each restricted to a list of allowed token ids per position.
 ///
-/// Restricting is this port's deliberate deviation (spec §9.6): the original decodes over the whole vocabulary and
+/// Restricting is this port's deliberate deviation (docs/inference.md §3.2): the original decodes over the whole vocabulary and
 /// may put `[CLS]` into a molecule or `C` into a number. Pass every id to reproduce it.
 ///
 /// Ties are broken towards the id listed first in `allowed` (ascending ids when built by this module), so every
@@ -53,7 +53,7 @@ public enum TokenSearch {
     }
 
     /// The `count` most probable joint assignments of independent positions, best first — the original's beam
-    /// search for non-autoregressive outputs (spec §6.3), restricted to `allowed[k]` at position `k`.
+    /// search for non-autoregressive outputs (docs/inference.md §3.3), restricted to `allowed[k]` at position `k`.
     ///
     /// Beams start as one empty beam with score 0; at each position every beam is extended with that position's
     /// `count` most probable allowed ids (ties: earlier in `allowed`), scores add `log p`, and the `count` best

@@ -1,4 +1,4 @@
-/// What to generate (GT4SD's `sampling_wrapper` and generation settings, spec gt4sd-and-users.md §1, with raw-unit
+/// What to generate (GT4SD's `sampling_wrapper` and generation settings, docs/inference.md §5.1, with raw-unit
 /// goals for every property of the model).
 public struct GenerationRequest: Sendable {
     /// Where the masked sequences come from.

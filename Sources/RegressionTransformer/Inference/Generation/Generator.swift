@@ -1,12 +1,12 @@
 import Chemistry
 
-/// Conditional generation (spec/rt-reference.md §6.5, GT4SD's `generate_batch_generation`), with this port's
+/// Conditional generation (docs/inference.md §5, GT4SD's `generate_batch_generation`), with this port's
 /// decisions:
 ///
 /// 1. Every property of the model gets a goal in raw units; goals outside the training range are refused unless
 ///    extrapolation is allowed. Each goal is converted to the model's units and written in a number layout of the
 ///    property's mask length (fewest integer digits that fit, unsigned if possible: `0.8` → `0.8000` for 6 tokens),
-///    instead of GT4SD's `str(x + 1e-10)[:n]`, which breaks for short or scientific-notation strings (spec §9.7).
+///    instead of GT4SD's `str(x + 1e-10)[:n]`, which breaks for short or scientific-notation strings (docs/inference.md §5.2).
 /// 2. Each row masks the seed afresh (`MaskingPlan.draw`: GT4SD masks once per batch), so one batch explores
 ///    several masks. Masked positions are filled from the sequence alphabet only (`SequenceAlphabet`), in
 ///    `request.order` (`FillOrder`: left to right by default, each choice seeing the earlier ones; the original's

@@ -1,6 +1,6 @@
 /// In which order the masked sequence positions of a row are filled.
 ///
-/// The original fills every mask from one forward pass (spec/rt-reference.md §3.7, §6.3): each masked token is
+/// The original fills every mask from one forward pass (docs/inference.md §5.5): each masked token is
 /// chosen independently given the unmasked context, so neighbouring choices cannot agree with each other — in SELFIES
 /// a ring or branch symbol and the index symbols after it are drawn without seeing one another. XLNet is an
 /// autoregressive model over any factorisation order, so it can also fill the masks one at a time, each seeing the

@@ -1,7 +1,7 @@
 import Chemistry
 
 /// Which tokens of a seed may be masked, must be masked or must stay, as GT4SD's `sampling_wrapper` decides it
-/// (spec gt4sd-and-users.md §1), on the molecular graph.
+/// (docs/inference.md §5.3), on the molecular graph.
 public struct MaskingRequest: Equatable, Sendable {
     /// Share of the maskable tokens replaced by `[MASK]` in each generated sample (GT4SD default 0.2).
     public var fraction: Double

@@ -1,6 +1,6 @@
 import Chemistry
 
-/// Properties the Chemistry module computes exactly (RDKit 2026.9.1 agreement, spec/chemistry.md), by the property
+/// Properties the Chemistry module computes exactly (RDKit 2026.9.1 agreement, docs/chemistry.md), by the property
 /// names the RT's vocabularies use — the "oracle" that checks what a generated molecule really has:
 ///
 /// | name | value |

@@ -2,7 +2,7 @@ import Chemistry
 
 /// A substructure given by the user to keep or to mask during generation, matched on the molecular graph with the
 /// Chemistry module's SMARTS matcher (GT4SD matches these on the SELFIES *string*, which misses every occurrence
-/// written differently and can hit unrelated symbols; spec gt4sd-and-users.md §1).
+/// written differently and can hit unrelated symbols; docs/inference.md §5.3).
 ///
 /// The text is read as GT4SD reads it — SMILES first, SMARTS otherwise:
 /// * a valid SMILES (`C1=CC=C(Cl)C=C1`, `C(=O)`) is parsed and sanitised, so a Kekulé ring matches the aromatic ring

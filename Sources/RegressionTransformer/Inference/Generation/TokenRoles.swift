@@ -21,7 +21,7 @@ public enum TokenRole: Equatable, Sendable {
     }
 }
 
-/// The role of every token of a SELFIES string as selfies 1.0.4's encoder writes it (spec/chemistry.md §2b).
+/// The role of every token of a SELFIES string as selfies 1.0.4's encoder writes it (docs/chemistry.md §6).
 ///
 /// Grammar walked: an atom symbol adds the next atom, bonded to the previous atom of the current chain; a branch
 /// symbol `[Branch<L>_<b>]` is followed by `L` index symbols spelling `N` (base 16, alphabet of selfies 1.0.4), and
@@ -119,7 +119,7 @@ public enum SELFIESRoles {
     }
 }
 
-/// The role of every token of a SMILES string split by the RT's SMILES regex (spec/rt-reference.md §1.4).
+/// The role of every token of a SMILES string split by the RT's SMILES regex (docs/rt-text-format.md §3.1).
 ///
 /// Atom tokens (bracket atoms, organic-subset and aromatic symbols, `*`) are numbered in order. A bond symbol writes
 /// the bond between the current atom and the next atom, or — directly before a ring digit — the ring bond; a ring

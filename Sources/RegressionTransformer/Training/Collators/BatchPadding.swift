@@ -1,10 +1,10 @@
-/// Stacking samples into one `[B, L]` id matrix (spec/rt-reference.md §4.0, "Batching").
+/// Stacking samples into one `[B, L]` id matrix (docs/training.md §1).
 ///
 /// Samples are right-padded with `[PAD]` to the longest one and `L` is rounded up to an even number (XLNet's
 /// permutation mask splits every row into two halves). The attention mask is `id != [PAD]`, which also hides the
 /// even-length `[PAD]` the tokenizer puts before `[SEP]`, exactly as the original's `id != 0`.
 ///
-/// Fix (spec §9.1): the original appends the odd-length filler column with id **0** and tests `id == 0` for
+/// Fix (docs/training.md §1): the original appends the odd-length filler column with id **0** and tests `id == 0` for
 /// padding, which is wrong for `proteins.txt` (`[PAD]` is id 1, id 0 is the empty token). Here both use the
 /// vocabulary's real pad id. For vocabularies with `[PAD]` = 0 nothing changes.
 public enum BatchPadding {

@@ -1,4 +1,4 @@
-/// One batch ready for the model, as the RT's collators produce it (spec/rt-reference.md §4.0): `B` rows of
+/// One batch ready for the model, as the RT's collators produce it (docs/training.md §1): `B` rows of
 /// `L` ids (`L` even), which of them are masked, what the model must predict there, and who may see whom.
 ///
 /// Every array is row-major: `inputIDs[b·L + i]` is position `i` of sample `b`. Target mapping is always the
@@ -21,7 +21,7 @@ public struct CollatedBatch: Sendable, Equatable {
     public var attentionMask: [Bool]
     /// `perm_mask`, `[B, L, L]`: true at `[b, i, j]` when position `i` may not attend to position `j`.
     public var permutationMask: [Bool]
-    /// Per-sample weights of the generation loss (`[B]`; 1 unless primers were sampled, spec §4.3).
+    /// Per-sample weights of the generation loss (`[B]`; 1 unless primers were sampled, docs/training.md §5.4).
     public var sampleWeights: [Float]
     /// Per sample, the true value of each of the collator's properties before any priming (nil: missing or
     /// unreadable) — the original's `real_property`.
@@ -52,7 +52,7 @@ public struct CollatedBatch: Sendable, Equatable {
     public func isTarget(_ b: Int, _ i: Int) -> Bool { labels[b * length + i] != Self.ignoreIndex }
 
     /// The positions to predict, per sample, ascending: the model's target list (identity target mapping
-    /// restricted to the labelled positions — the same logits there, spec §9.22).
+    /// restricted to the labelled positions — the same logits there, docs/xlnet.md §3).
     public var targetPositions: [[Int]] {
         (0..<batchSize).map { b in (0..<length).filter { labels[b * length + $0] != Self.ignoreIndex } }
     }

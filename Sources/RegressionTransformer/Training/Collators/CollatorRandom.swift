@@ -2,8 +2,8 @@ import Tensors
 
 /// The random draws the collators make: span lengths and offsets, factorisation orders, sampled primers.
 ///
-/// Collators take the source as an argument, so a test can script the exact stream of draws (the spec's
-/// "span positions for a fixed RNG stream"), and the trainer can give every micro-batch its own
+/// Collators take the source as an argument, so a test can script the exact stream of draws (and pin the
+/// span positions it produces), and the trainer can give every micro-batch its own
 /// `SeededCollatorRandom` derived from the run seed and the micro-batch index — which makes a run reproducible
 /// and resumable without saving any generator state.
 public protocol CollatorRandomSource {

@@ -1,5 +1,5 @@
 /// Conditional generation in training (`ConditionalGenerationTrainCollator`, key `vanilla_cg`,
-/// spec/rt-reference.md §4.3): masks spans of the *sequence* only, so the model learns to fill in a sequence
+/// docs/training.md §5.3): masks spans of the *sequence* only, so the model learns to fill in a sequence
 /// given its properties; properties are never masked.
 ///
 /// Per sample: the masking range runs from the token after the **last** `|` to the end of the padded row (`L`),

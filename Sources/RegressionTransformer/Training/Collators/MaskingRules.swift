@@ -1,4 +1,4 @@
-/// The masking step every collator ends with (the original's `mask()`, spec/rt-reference.md §4.0): a collator
+/// The masking step every collator ends with (the original's `mask()`, docs/training.md §2): a collator
 /// chooses candidate positions, then this
 ///
 /// 1. drops every position holding a special token or padding — never `[CLS]`, `[SEP]`, `[PAD]`, `[MASK]` or

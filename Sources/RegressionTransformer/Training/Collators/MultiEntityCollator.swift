@@ -1,14 +1,14 @@
 /// Conditional generation of one entity (`MultiEntityCGTrainCollator`, key `multientity_cg`,
-/// spec/rt-reference.md §4.4): for reactions, mask one precursor or product and let the model complete it.
+/// docs/training.md §5.5): for reactions, mask one precursor or product and let the model complete it.
 ///
 /// The sequence is cut into entities at the entity separator (`.` by default, `<energy>` in the original's
 /// reactions config) and at the reaction arrow `>>`; separators and the arrow are never masked. Per batch one
 /// entity index `k` is chosen — `entityToMask`, or uniformly from `0..<n` with `n` the smallest entity count in
 /// the batch — and in every sample spans of entity `k` are masked (`SpanSampler`; with probability 1, as in the
 /// reactions config, the whole entity). With `masksEntitySeparator` the collator behaves exactly like
-/// `GenerationCollator` (spec). Primer sampling works as there.
+/// `GenerationCollator`. Primer sampling works as there.
 ///
-/// Fixes (spec §4.4, §9.10): the original passes each entity's last token as an exclusive end, so that token is
+/// Fixes (docs/training.md §5.5): the original passes each entity's last token as an exclusive end, so that token is
 /// never masked (and a one-token entity is masked through a special case); here the whole entity is the range.
 /// Samples with more entities than the batch minimum mask their own `k`-th entity (the original masks everything
 /// from there to the end). `>>` bounds entities, so a product is an entity of its own.

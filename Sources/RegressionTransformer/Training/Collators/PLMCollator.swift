@@ -1,5 +1,5 @@
 /// Vanilla permutation language modelling (HF 3.1 `DataCollatorForPermutationLanguageModeling`, task `plm`,
-/// spec/rt-reference.md §4.1): spans anywhere in the row — properties, `|` and sequence alike — a fraction
+/// docs/training.md §5.1): spans anywhere in the row — properties, `|` and sequence alike — a fraction
 /// `probability` of it, never specials or padding; a random factorisation order per sample.
 ///
 /// Fix: the original passes no attention mask here, so padding is visible context; this collator hides it like

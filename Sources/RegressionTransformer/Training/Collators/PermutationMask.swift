@@ -1,5 +1,5 @@
 /// XLNet's permutation mask for one sample (the original's `get_permutation_order`, identical to HF 3.1;
-/// spec/rt-reference.md §4.0).
+/// docs/training.md §4).
 ///
 /// 1. `r` = a uniformly random permutation of `0 … L/2−1`;
 /// 2. factorisation order `π[k] = r[k]` for `k < L/2` and `π[k] = r[k − L/2] + L/2` for `k ≥ L/2` (the first half
@@ -11,7 +11,7 @@
 /// So nobody sees a masked token except masked queries later in the order, a masked token cannot see itself,
 /// and unmasked tokens never see masked ones.
 ///
-/// Test vector (spec): `L = 8`, `r = [2, 0, 3, 1]` → `π = [2, 0, 3, 1, 6, 4, 7, 5]`; masked = {2, 3, 4} →
+/// Test vector (docs/training.md §4): `L = 8`, `r = [2, 0, 3, 1]` → `π = [2, 0, 3, 1, 6, 4, 7, 5]`; masked = {2, 3, 4} →
 /// `π = [−1, −1, 3, 1, 6, −1, −1, −1]` → rows 0, 1, 3, 5, 6, 7 = `00111000`, row 2 = `00101000`, row 4 = `00001000`.
 public enum PermutationMask {
     /// `π` before step 3, from the half-length shuffle `r`.

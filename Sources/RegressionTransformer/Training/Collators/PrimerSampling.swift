@@ -1,4 +1,4 @@
-/// Sampled primers for conditional-generation training (`do_sample`, spec/rt-reference.md §4.3).
+/// Sampled primers for conditional-generation training (`do_sample`, docs/training.md §5.4).
 ///
 /// For each property with a range `[lo, hi]`: draw `x = hi + (lo − hi)·u`, `u ~ U[0, 1)` (so `x ∈ (lo, hi]`),
 /// write it over the true value, and weight the sample's generation loss by
@@ -7,7 +7,7 @@
 ///
 /// averaged over the sample's properties.
 ///
-/// Fix (spec §9.7): the original writes `str(x)` cut to the number of characters of the true value and pastes its
+/// Fix (docs/training.md §5.4): the original writes `str(x)` cut to the number of characters of the true value and pastes its
 /// ids over the old ones, which breaks for short strings and scientific notation and can put a sign into a digit
 /// slot. Here the primer is written in a digit layout with exactly as many tokens as the slot — the slot's own
 /// layout when `x` fits it, else the fitting layout with that token count and the most decimals (e.g. `±d.d` for

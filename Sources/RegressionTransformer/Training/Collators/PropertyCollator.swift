@@ -1,4 +1,4 @@
-/// Property prediction (`PropertyCollator`, key `property`, spec/rt-reference.md §4.2): masks the value of each
+/// Property prediction (`PropertyCollator`, key `property`, docs/training.md §5.2): masks the value of each
 /// listed property so the model learns to predict it from the sequence.
 ///
 /// For each property `P` in turn (applied to the same batch, as the original's chain of single-property
@@ -8,7 +8,7 @@
 /// masks are OR-ed and the labels merged, so a property's digits see neither their own later digits nor any
 /// other property's digits.
 ///
-/// Fixes (spec §4.2, §9.18): a sample without `P` has nothing masked for `P` (the original substitutes position
+/// Fixes (docs/training.md §5.2): a sample without `P` has nothing masked for `P` (the original substitutes position
 /// 0 and masks the other properties); an `order` without a count means "all of the order" (the original
 /// crashes); a duplicated property uses its first block (the original raises, or continues misaligned with
 /// `ignore_errors`). Property tokens must be in the vocabulary.

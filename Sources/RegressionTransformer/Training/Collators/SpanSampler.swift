@@ -1,4 +1,4 @@
-/// Chooses spans of positions to mask (the original's `get_mask`, spec/rt-reference.md §4.0): a fraction
+/// Chooses spans of positions to mask (the original's `get_mask`, docs/training.md §3): a fraction
 /// `probability` of a range, in spans of 1 … `maxSpanLength` tokens.
 ///
 /// Walking a cursor `cur` from the start of the range to its end `max`:
@@ -13,7 +13,7 @@
 /// `probability = 1` the range is masked completely.
 ///
 /// The original also masks position `cur` when the range is empty (`start == end`): a consequence of callers
-/// passing the entity's last token as an *exclusive* end (spec §9.10). Here ranges are half-open and whole
+/// passing the entity's last token as an *exclusive* end (docs/training.md §3). Here ranges are half-open and whole
 /// (callers pass the real end), so an empty range masks nothing.
 public struct SpanSampler: Sendable, Equatable {
     /// The fraction of tokens to mask, in (0, 1] (`plm_probability`).
@@ -47,7 +47,7 @@ public struct SpanSampler: Sendable, Equatable {
         }
     }
 
-    /// HuggingFace's `DataCollatorForPermutationLanguageModeling` variant (vanilla PLM, spec §4.1): the same walk
+    /// HuggingFace's `DataCollatorForPermutationLanguageModeling` variant (vanilla PLM, docs/training.md §5.1): the same walk
     /// over `0..<length` of one row starting at `offset` in `masked`, without the clamps and without capping the
     /// span at the remaining length; spans running past the end are cut.
     public func sampleUnclamped<R: CollatorRandomSource>(length: Int, offset: Int, into masked: inout [Bool],

@@ -17,7 +17,7 @@ import Foundation
 /// | `reset_training_loss`, `eval_accumulation_steps` | accepted for compatibility; no effect (a fine-tuning run never inherits a loss history here, and evaluation is not accumulated) |
 ///
 /// With neither `alternate_tasks` nor `task` the task is `alternating` when property tokens are given, else
-/// `plm` (the original raises a `KeyError`, spec §9.14). Any other key — at the top level or in
+/// `plm` (the original raises a `KeyError`, docs/training.md §12). Any other key — at the top level or in
 /// `cg_collator_params` — is an error naming it (the original silently ignored unknown collator parameters), as
 /// is an unknown collator or task, or a value of the wrong type.
 extension TrainingConfiguration {

@@ -1,7 +1,7 @@
 /// Everything that decides a training run except the data and the model: the objectives and their collators,
 /// optimisation, and the cadence of logging, evaluation and checkpoints.
 ///
-/// It is read from a training-config JSON that accepts the original's keys (spec/rt-reference.md §5.1, §5.6 —
+/// It is read from a training-config JSON that accepts the original's keys (docs/training.md §12 —
 /// `alternate_tasks`, `task`, `alternate_steps`, `cc_loss`, `cc_loss_weight`, `property_tokens`,
 /// `num_tokens_to_mask`, `mask_token_order`, `cg_collator`, `cg_collator_params`, `checkpoint-str`,
 /// `reset_training_loss`) plus the HuggingFace trainer arguments the original took on its command line
@@ -54,7 +54,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
 
     /// Which checkpoint is kept as `best` (`checkpoint-str`): the original's `best` is the lowest logged training
     /// loss; `rmse`, `pearson`, `spearman` are validation metrics of the first property (lowest RMSE, highest
-    /// correlations). The original's Spearman checkpoints could never be written (spec §9.13); here they can.
+    /// correlations). The original's Spearman checkpoints could never be written (docs/training.md §12); here they can.
     public enum BestMetric: String, Sendable, CaseIterable {
         case trainingLoss = "best"
         case rmse, pearson, spearman

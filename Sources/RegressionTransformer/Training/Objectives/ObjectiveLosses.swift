@@ -1,6 +1,6 @@
 import Tensors
 
-/// The RT's three loss normalisations (spec/rt-reference.md §5.3, §9.8), computed from the logits of a batch's
+/// The RT's three loss normalisations (docs/training.md §6), computed from the logits of a batch's
 /// target rows (`[N, V]`, rows in `CollatedBatch.targetRows` order) — kept exactly as the original defines them,
 /// since they decide what a model trained here is comparable to:
 ///

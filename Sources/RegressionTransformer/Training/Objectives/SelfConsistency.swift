@@ -1,4 +1,4 @@
-/// The input of the self-consistency pass (`get_cc_loss`, spec/rt-reference.md §5.3).
+/// The input of the self-consistency pass (`get_cc_loss`, docs/training.md §7).
 ///
 /// After the generation forward pass: take the greedy prediction at every masked position of the generation
 /// batch (`argmax`, not differentiable), write it into the batch's inputs — which still carry the *primer* value

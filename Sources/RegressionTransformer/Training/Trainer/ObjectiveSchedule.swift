@@ -9,7 +9,7 @@ public enum TrainingObjective: String, Sendable, CaseIterable, Codable {
     case plm
 }
 
-/// Which objective each micro-batch trains (spec/rt-reference.md §5.2).
+/// Which objective each micro-batch trains (docs/training.md §8).
 ///
 /// Alternating mode: micro-batches `[0, a)` property prediction, `[a, 2a)` generation, … with `a` =
 /// `alternate_steps`; `objective(m) = ⌊m / a⌋ mod 2 == 0 ? PP : CG`.
@@ -18,7 +18,7 @@ public enum TrainingObjective: String, Sendable, CaseIterable, Codable {
 /// whose batch count is not a multiple of `2a` ends mid-phase and the next starts with PP again). With one
 /// shuffled order per epoch each sample is trained once per epoch, by whichever objective is active — the
 /// original zips two independently shuffled loaders and collates both every step, throwing half the work away
-/// (spec §9.25).
+/// (docs/training.md §8).
 public struct ObjectiveSchedule: Sendable, Equatable {
     public let task: TrainingConfiguration.Task
     public let alternateSteps: Int

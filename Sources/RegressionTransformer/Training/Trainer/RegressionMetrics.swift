@@ -1,7 +1,7 @@
 import Foundation
 
 /// How well predicted property values match the truth: RMSE, mean absolute error, Pearson's r and Spearman's ρ
-/// (spec/rt-reference.md §6.1), in Double.
+/// (docs/training.md §11), in Double.
 ///
 /// * `RMSE = √(Σ (y − ŷ)² / n)`, `MAE = Σ |y − ŷ| / n`;
 /// * `r = Σ (y − ȳ)(ŷ − ŷ̄) / √(Σ (y − ȳ)² · Σ (ŷ − ŷ̄)²)`;

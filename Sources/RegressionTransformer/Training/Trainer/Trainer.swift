@@ -25,7 +25,7 @@ public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { message }
 }
 
-/// The RT's trainer (spec/rt-reference.md §5): objectives per micro-batch, gradient accumulation, AdamW with
+/// The RT's trainer (docs/training.md §9): objectives per micro-batch, gradient accumulation, AdamW with
 /// HuggingFace's update and linear warmup/decay, global-norm clipping at `max_grad_norm`.
 ///
 /// One optimizer step = `gradient_accumulation_steps` micro-batches, each of `batchSize` samples taken in the
@@ -36,7 +36,7 @@ public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible
 /// * generation in alternating mode: collate, forward, `L_CG` (`ObjectiveLosses.generationLoss`), backward; with
 ///   `cc_loss`, the greedy generation fills the masks, the property collator masks the primer's digits again, a
 ///   second forward (dropout on) gives `L_SC`, and `α·L_SC` is back-propagated — through that second pass only:
-///   the generation is a constant (`argmax`), so the first pass gets gradient from `L_CG` alone (spec §5.3).
+///   the generation is a constant (`argmax`), so the first pass gets gradient from `L_CG` alone (docs/training.md §7).
 ///
 /// Each micro-batch's loss is divided by the accumulation count before backward. Then: clip the global gradient
 /// norm, `AdamW.step` at `lr · factor(t)` (`LinearWarmupDecay`, `t` = steps done), zero the gradients.

@@ -26,7 +26,7 @@ public enum ModelSource: Sendable, Equatable {
 ///   a fresh run refuses an output directory that already holds a run.
 ///
 /// Fine-tuning starts a fresh optimizer and schedule (the original restores them from the folder's checkpoint
-/// and can run zero epochs or with a decayed learning rate, spec §9.15).
+/// and can run zero epochs or with a decayed learning rate, docs/training.md §10).
 public struct TrainingSetup {
     public var trainingFiles: [String]
     public var validationFiles: [String] = []
