@@ -3,7 +3,16 @@ import Chemistry
 import Compression
 import Foundation
 
-/// Reads molecule lines in batches (plain or gzip file, or stdin) for the batch-parallel chem verbs.
+/// One input line of a batch-parallel chem verb: its text, or why it is not text.
+struct MoleculeLine {
+    /// The line (empty when it is not UTF-8).
+    var text: Substring
+    /// `not valid UTF-8 text (byte 0xFF at position 3)` for a line that is not text; nil otherwise.
+    var problem: String?
+}
+
+/// Reads molecule lines in batches (plain or gzip file, or stdin) for the batch-parallel chem verbs. A line that
+/// is not UTF-8 is kept, with its problem, so that the verb reports it in that line's row and goes on.
 struct MoleculeLineBatches {
     let reader: Compression.LineReader
     let batchSize: Int
@@ -18,11 +27,39 @@ struct MoleculeLineBatches {
     }
 
     /// The next batch of lines (empty at the end of the input).
-    func next() throws -> [Substring] {
-        var lines: [Substring] = []
+    func next() throws -> [MoleculeLine] {
+        var lines: [MoleculeLine] = []
         lines.reserveCapacity(batchSize)
-        while lines.count < batchSize, let line = try reader.nextLine() { lines.append(Substring(line)) }
+        while lines.count < batchSize, let line = try reader.withNextLine({ bytes -> MoleculeLine in
+            if let problem = UTF8Validation.problem(in: bytes, position: "position") {
+                return MoleculeLine(text: "", problem: problem)
+            }
+            return MoleculeLine(text: Substring(String(decoding: bytes, as: UTF8.self)), problem: nil)
+        }) {
+            lines.append(line)
+        }
         return lines
+    }
+}
+
+/// The Morgan fingerprint and worker options `rt chem props` and `rt chem similar` share.
+struct FingerprintOptions: ParsableArguments {
+    @Option(help: "Morgan radius (props: for --fingerprint).")
+    var radius: Int = 2
+
+    @Option(help: "Fingerprint size in bits (props: for --fingerprint; similar: for --kind bits).")
+    var bits: Int = 2048
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Do not print the summary line to stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard radius >= 0 && radius <= 10 else { throw ValidationError("--radius must be between 0 and 10") }
+        guard bits > 0 && bits <= 1 << 20 else { throw ValidationError("--bits must be between 1 and 1048576") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
     }
 }
 
@@ -38,7 +75,9 @@ struct ChemProps: ParsableCommand {
             QED.qed, Contrib SA_Score). hba/hbd/rotb/arom/alerts are QED's definitions; plogp = logP − SA − \
             max(largest cycle of the networkx cycle basis − 6, 0), the JT-VAE definition used for the plogp \
             labels of the MOSES/ZINC data. An invalid molecule keeps its row: valid=0, empty cells, and the \
-            reason in `error`. Input: the first whitespace-separated token of each line; plain or gzip file, or stdin.
+            reason in `error`; so does a line that is not UTF-8 text. A valid molecule beyond the descriptors' limits \
+            (more than 10,000 atoms, or an SA stereocentre search of more than 20,000,000 steps) keeps valid=1 \
+            with empty cells and `limit: …` in `error`. The summary on stderr names the first failing line. Input: the first whitespace-separated token of each line; plain or gzip file, or stdin.
 
             Examples:
               echo 'CC(=O)Oc1ccccc1C(=O)O' | rt chem props
@@ -51,40 +90,41 @@ struct ChemProps: ParsableCommand {
     @Flag(help: "Add a 'morgan' column: on-bits of the Morgan fingerprint, space-separated.")
     var fingerprint = false
 
-    @Option(help: "Morgan radius for --fingerprint.")
-    var radius: Int = 2
-
-    @Option(help: "Morgan fingerprint size in bits for --fingerprint.")
-    var bits: Int = 2048
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(help: "Do not print the summary line to stderr.")
-    var quiet = false
-
-    func validate() throws {
-        guard radius >= 0 && radius <= 10 else { throw ValidationError("--radius must be between 0 and 10") }
-        guard bits > 0 && bits <= 1 << 20 else { throw ValidationError("--bits must be between 1 and 1048576") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
-    }
+    @OptionGroup var options: FingerprintOptions
 
     func run() throws {
+        let (radius, bits, threads, quiet) = (options.radius, options.bits, options.threads, options.quiet)
         let table = PropertyTable(fingerprint: fingerprint ? .init(radius: radius, size: bits) : nil)
         let batches = try MoleculeLineBatches(path: input)
         var out = OutputBuffer()
         out.writeLine(table.headerLine)
-        var total = 0, invalid = 0
+        var total = 0
+        var failures = LineFailures()
         while true {
             let lines = try batches.next()
             if lines.isEmpty { break }
-            for row in table.lines(for: lines, threads: threads) {
-                if !row.hasSuffix(",") { invalid += 1 }
-                out.writeLine(row)
+            let rows = table.lines(for: lines.map(\.text), threads: threads)
+            for (k, (line, row)) in zip(lines, rows).enumerated() {
+                if let problem = line.problem {
+                    failures.record(line: total + k + 1, reason: "parse: \(problem)")
+                    out.writeLine(table.failureLine(for: "", reason: "parse: \(problem)"))
+                } else {
+                    if !row.hasSuffix(",") { failures.record(line: total + k + 1, reason: Self.errorCell(of: row)) }
+                    out.writeLine(row)
+                }
             }
             total += lines.count
         }
         out.flush()
-        if !quiet { StandardError().write("\(total) lines, \(total - invalid) valid, \(invalid) invalid\n") }
+        if !quiet {
+            StandardError().write("\(total) lines, \(total - failures.count) valid, \(failures.count) invalid"
+                                  + failures.firstFailure(in: input ?? "stdin") + "\n")
+        }
+    }
+
+    /// The `error` cell of a row (its last CSV field, unquoted).
+    static func errorCell(of row: String) -> String {
+        let fields = csvSplit(row)
+        return fields.last ?? row
     }
 }

@@ -34,26 +34,14 @@ struct ChemSimilar: ParsableCommand {
     @Option(help: "Similarity: bits (folded fingerprint) or counts (unfolded counts).")
     var kind: SimilaritySearch.Kind = .bits
 
-    @Option(help: "Morgan radius.")
-    var radius: Int = 2
-
-    @Option(help: "Fingerprint size in bits (kind bits).")
-    var bits: Int = 2048
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(help: "Do not print the summary line to stderr.")
-    var quiet = false
+    @OptionGroup var options: FingerprintOptions
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be positive") }
-        guard radius >= 0 && radius <= 10 else { throw ValidationError("--radius must be between 0 and 10") }
-        guard bits > 0 && bits <= 1 << 20 else { throw ValidationError("--bits must be between 1 and 1048576") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
     }
 
     func run() throws {
+        let (radius, bits, threads, quiet) = (options.radius, options.bits, options.threads, options.quiet)
         let queryMolecule: Molecule
         do { queryMolecule = try Molecule(smiles: query) } catch {
             throw ValidationError("--query '\(query)' is not a valid molecule: \(error)")
@@ -66,10 +54,11 @@ struct ChemSimilar: ParsableCommand {
             let lines = try batches.next()
             if lines.isEmpty { break }
             let tokens = lines.map { line -> Substring in
-                let t = line.drop(while: { $0 == " " || $0 == "\t" })
+                let t = line.text.drop(while: { $0 == " " || $0 == "\t" })
                 return t.prefix(while: { $0 != " " && $0 != "\t" && $0 != "\r" })
             }
-            scores += search.similarities(tokens, threads: threads)
+            let similarities = search.similarities(tokens, threads: threads)
+            scores += zip(lines, similarities).map { line, score in line.problem == nil ? score : nil }
             smiles += tokens
         }
         var hits = SimilaritySearch.rank(scores)

@@ -20,7 +20,37 @@ public struct MoleculeProperties: Sendable {
     /// Radius-2 Morgan fingerprint (unfolded ids and counts).
     public var morgan: MorganFingerprint
 
+    /// Every property, however long the stereocentre search of the SA score takes.
     public init(_ molecule: Molecule) {
+        self.init(molecule, saComponents: SAScore.components)
+    }
+
+    /// The most atoms `init(_:workLimit:)` accepts. The Morgan fingerprint keeps one bond set per atom (memory
+    /// grows with atoms × bonds: ~50 MB at 20,000 atoms, ~500 GB at 2,000,000) and the SA score's stereocentre
+    /// search takes rounds × atoms steps, so a limit keeps untrusted input bounded; 10,000 heavy atoms is far
+    /// beyond any molecule the descriptors were designed for (QED's and SA's reference sets are drug-like).
+    public static let maximumAtoms = 10_000
+
+    /// Every property, or an error for a molecule of more than `maximumAtoms` atoms or when the SA score's
+    /// stereocentre search would take more than `workLimit` refinement steps (what `rt chem props` uses:
+    /// untrusted input must not run for hours or exhaust memory).
+    /// - Throws: `MoleculeError` (`.limit`).
+    public init(_ molecule: Molecule, workLimit: Int) throws(MoleculeError) {
+        guard molecule.atomCount <= Self.maximumAtoms else {
+            throw MoleculeError(.limit, "the molecule has \(molecule.atomCount) atoms, more than the limit of "
+                                + "\(Self.maximumAtoms) for descriptors and fingerprints")
+        }
+        var failure: MoleculeError?
+        self.init(molecule, saComponents: { m, fp in
+            do throws(MoleculeError) { return try SAScore.components(m, fingerprint: fp, workLimit: workLimit) } catch {
+                failure = error
+                return nil
+            }
+        })
+        if let failure { throw failure }
+    }
+
+    private init(_ molecule: Molecule, saComponents: (Molecule, MorganFingerprint) -> SAScore.Components?) {
         let target = SubstructureTarget(molecule)
         let crippen = Crippen.descriptors(SubstructureTarget(molecule, explicitHydrogens: true))
         qedProperties = QED.properties(molecule, target: target, logP: crippen.logP)
@@ -30,7 +60,7 @@ public struct MoleculeProperties: Sendable {
         tpsa = qedProperties.psa
         qed = QED.score(qedProperties)
         morgan = MorganFingerprint(molecule, radius: 2)
-        sa = SAScore.components(molecule, fingerprint: morgan)?.score ?? .nan
+        sa = saComponents(molecule, morgan)?.score ?? .nan
         penalizedLogP = PenalizedLogP.unnormalized(logP: logP, sa: sa, ringPenalty: PenalizedLogP.ringPenalty(molecule))
     }
 }

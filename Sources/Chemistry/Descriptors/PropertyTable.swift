@@ -31,6 +31,14 @@ public struct PropertyTable: Sendable {
     /// The CSV header line (no newline).
     public var headerLine: String { header.joined(separator: ",") }
 
+    /// The row of an input that is not a molecule for a reason found before parsing (e.g. not UTF-8 text):
+    /// valid=0, empty cells, `reason` in `error`.
+    public func failureLine(for input: Substring, reason: String) -> String {
+        let cells = [String(LineConversion.firstToken(input)), "0"] + [String](repeating: "", count: header.count - 3)
+            + [reason]
+        return cells.map(Self.csvField).joined(separator: ",")
+    }
+
     /// The CSV line (no newline) for one input line; its first whitespace-separated token is the SMILES.
     public func line(for input: Substring) -> String {
         let token = LineConversion.firstToken(input)
@@ -44,7 +52,12 @@ public struct PropertyTable: Sendable {
             cells.append("\(error)")
             return cells.map(Self.csvField).joined(separator: ",")
         }
-        let p = MoleculeProperties(molecule)
+        let p: MoleculeProperties
+        do { p = try MoleculeProperties(molecule, workLimit: CanonicalRanking.defaultWorkLimit) } catch {
+            cells += ["1"] + [String](repeating: "", count: header.count - 3)
+            cells.append("\(error)")
+            return cells.map(Self.csvField).joined(separator: ",")
+        }
         let q = p.qedProperties
         cells += ["1", "\(p.molecularWeight)", "\(p.logP)", "\(p.molarRefractivity)", "\(p.tpsa)", "\(q.hba)", "\(q.hbd)",
                   "\(q.rotb)", "\(q.arom)", "\(q.alerts)", "\(p.qed)", p.sa.isNaN ? "" : "\(p.sa)",

@@ -29,6 +29,21 @@ public enum SAScore {
 
     /// SA score reusing an already computed radius-2 Morgan fingerprint of the molecule.
     public static func components(_ molecule: Molecule, fingerprint fp: MorganFingerprint) -> Components? {
+        guard molecule.atomCount > 0 else { return nil }
+        return components(molecule, fingerprint: fp, stereocenters: StereoCenters.possibleCenters(molecule).count)
+    }
+
+    /// The same, or an error when finding the stereocentres would take more than `workLimit` refinement steps
+    /// (`StereoCenters.possibleCenters(_:workLimit:)`; for untrusted input).
+    /// - Throws: `MoleculeError` (`.limit`).
+    public static func components(_ molecule: Molecule, fingerprint fp: MorganFingerprint,
+                                  workLimit: Int) throws(MoleculeError) -> Components? {
+        guard molecule.atomCount > 0 else { return nil }
+        let chiral = try StereoCenters.possibleCenters(molecule, workLimit: workLimit).count
+        return components(molecule, fingerprint: fp, stereocenters: chiral)
+    }
+
+    static func components(_ molecule: Molecule, fingerprint fp: MorganFingerprint, stereocenters chiral: Int) -> Components? {
         guard molecule.atomCount > 0, fp.radius == 2 else { return nil }
         let table = SAFragmentTable.shared
         var score1 = 0.0
@@ -40,7 +55,6 @@ public enum SAScore {
         }
         score1 /= Double(nf)
         let nAtoms = molecule.atomCount
-        let chiral = StereoCenters.possibleCenters(molecule).count
         let spiro = RingTopology.spiroAtoms(molecule).count
         let bridgeheads = RingTopology.bridgeheadAtoms(molecule).count
         let macrocycle = molecule.rings.atomRings.contains { $0.count > 8 }

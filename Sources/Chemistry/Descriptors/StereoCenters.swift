@@ -16,12 +16,29 @@
 /// handedness relative to the class order, which splits classes exactly as R/S does.
 /// Not modelled: double-bond E/Z labels feeding back into the ranks (rare; listed with the residuals).
 public enum StereoCenters {
-    /// Atoms reported by `FindMolChiralCenters(includeUnassigned=True)`, ascending.
+    /// Atoms reported by `FindMolChiralCenters(includeUnassigned=True)`, ascending, however long it takes
+    /// (refinement is O(atoms × rounds): about a second for a 20,000-atom chain, hours for 2,000,000).
     public static func possibleCenters(_ molecule: Molecule) -> [Int] {
+        var work = 0
+        return possibleCenters(molecule, work: &work, workLimit: .max) ?? []  // never nil without a limit
+    }
+
+    /// The same, or an error when refinement would take more than `workLimit` atom visits (untrusted input).
+    /// - Throws: `MoleculeError` (`.limit`).
+    public static func possibleCenters(_ molecule: Molecule, workLimit: Int) throws(MoleculeError) -> [Int] {
+        var work = 0
+        guard let centers = possibleCenters(molecule, work: &work, workLimit: workLimit) else {
+            throw MoleculeError(.limit, "finding the stereocentres of the \(molecule.atomCount) atoms takes more than "
+                                + "\(workLimit) refinement steps (a very long chain or very many identical fragments)")
+        }
+        return centers
+    }
+
+    static func possibleCenters(_ molecule: Molecule, work: inout Int, workLimit: Int) -> [Int]? {
         let n = molecule.atomCount
         guard n > 0 else { return [] }
         let seed = (0 ..< n).map { cipInvariant(molecule, $0) }
-        var classes = refine(molecule, seed)
+        guard var classes = refine(molecule, seed, work: &work, workLimit: workLimit) else { return nil }
         var assigned = [Bool](repeating: false, count: n)
         var flagged = [Bool](repeating: false, count: n)
         var label = [UInt64](repeating: 0, count: n)
@@ -44,7 +61,9 @@ public enum StereoCenters {
                 }
             }
             guard changed && unassignedLegal > 0 else { break }
-            classes = refine(molecule, (0 ..< n).map { CanonicalRanking.mix(classes[$0], label[$0]) })
+            guard let refined = refine(molecule, (0 ..< n).map { CanonicalRanking.mix(classes[$0], label[$0]) },
+                                       work: &work, workLimit: workLimit) else { return nil }
+            classes = refined
         }
         return (0 ..< n).filter { flagged[$0] }
     }
@@ -70,8 +89,9 @@ public enum StereoCenters {
         }
     }
 
-    /// Rank refinement (`iterateCIPRanks`) from `seed`, returning class hashes.
-    static func refine(_ m: Molecule, _ seed: [UInt64]) -> [UInt64] {
+    /// Rank refinement (`iterateCIPRanks`) from `seed`, returning class hashes; nil once more than `workLimit`
+    /// atoms have been visited in all (counted in `work` across calls).
+    static func refine(_ m: Molecule, _ seed: [UInt64], work: inout Int, workLimit: Int) -> [UInt64]? {
         let n = m.atomCount
         var classes = seed
         var count = Set(classes).count
@@ -81,6 +101,8 @@ public enum StereoCenters {
         var entry: [(UInt64, UInt64)] = []
         var next = classes
         while count < n && rounds < maxRounds && (last < 0 || last < count) {
+            work += n
+            if work > workLimit { return nil }
             for i in 0 ..< n {
                 entry.removeAll(keepingCapacity: true)
                 for nb in m.neighbors(of: i) {

@@ -41,7 +41,8 @@ public struct SimilaritySearch: Sendable {
         }
     }
 
-    /// Similarity of each SMILES to the query (nil where the SMILES is not a valid molecule), on `threads` threads.
+    /// Similarity of each SMILES to the query (nil where the SMILES is not a valid molecule, or one of more than
+    /// `MoleculeProperties.maximumAtoms` atoms), on `threads` threads.
     public func similarities(_ smiles: [Substring], threads: Int) -> [Double?] {
         var out = [Double?](repeating: nil, count: smiles.count)
         let workers = max(1, min(threads, smiles.count))
@@ -50,7 +51,8 @@ public struct SimilaritySearch: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var k = w
                 while k < smiles.count {
-                    (base + k).pointee = (try? Molecule(smiles: smiles[k])).map(similarity)
+                    (base + k).pointee = (try? Molecule(smiles: smiles[k]))
+                        .flatMap { $0.atomCount <= MoleculeProperties.maximumAtoms ? similarity($0) : nil }
                     k += workers
                 }
             }

@@ -1,7 +1,8 @@
 /// RDKit-equivalent sanitization (`MolOps::sanitizeMol` as called by `MolFromSmiles`), in RDKit's order:
-/// explicit-H removal, clean-up (nitro etc.), valence check + implicit H, kekulization, ring perception,
-/// radicals, aromaticity, H adjustment, final valence check. Conjugation, hybridization and stereo clean-up are
-/// not needed by anything we compute and are skipped; so is the organometallic dative-bond clean-up.
+/// explicit-H removal, clean-up (nitro etc.), the organometallic dative-bond clean-up, valence check + implicit
+/// H, kekulization, ring perception, radicals, aromaticity, H adjustment, final valence check, then the stereo
+/// clean-up (it decides H bookkeeping of stereo atoms). Conjugation and hybridization flags are not needed by
+/// anything we compute and are not stored.
 public enum Sanitizer {
     /// Sanitizes a freshly parsed graph in place; throws `MoleculeError` (`.valence` / `.kekulize`).
     public static func sanitize(_ mol: inout Molecule) throws {
