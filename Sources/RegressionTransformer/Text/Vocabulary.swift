@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// The token ids of the special tokens of a vocabulary, found by their strings.
 public struct SpecialTokenIDs: Equatable, Hashable, Sendable {
@@ -28,14 +29,14 @@ public struct VocabularyError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String { message }
 }
 
-/// An RT vocabulary: one token per line of `vocab.txt`, id = 0-based line index (spec/rt-reference.md §1.5).
+/// An RT vocabulary: one token per line of `vocab.txt`, id = 0-based line index (docs/rt-text-format.md §4).
 ///
 /// Files are read as the original reads them (HF `load_vocab`): every line is a token, including an empty
 /// line (the shipped `proteins.txt` starts with one, so its `[PAD]` is id 1), `\n`, `\r\n` and `\r` end lines
 /// (Python's universal newlines), and a final newline does not add a token.
 ///
 /// Special tokens are looked up by string — `[PAD]`, `[UNK]`, `[CLS]`, `[SEP]`, `[MASK]` and `|` must all be
-/// present. Nothing assumes `[PAD]` is id 0: the original's collators and evaluators do (spec §9.1), which
+/// present. Nothing assumes `[PAD]` is id 0: the original's collators and evaluators do (docs/rt-text-format.md §4.2), which
 /// silently breaks `proteins.txt`; ask `specialIDs.pad` instead.
 public struct Vocabulary: Equatable, Sendable {
     /// The tokens; `tokens[id]` is the token with that id.
@@ -126,7 +127,7 @@ public struct Vocabulary: Equatable, Sendable {
 
     /// Writes the vocabulary to `path` atomically (temporary file, then rename).
     public func write(toFile path: String) throws {
-        try Data(fileContents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try DurableFile.write(Data(fileContents.utf8), to: URL(fileURLWithPath: path))
     }
 
     public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool { lhs.tokens == rhs.tokens }

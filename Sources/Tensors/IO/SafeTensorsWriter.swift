@@ -51,7 +51,7 @@ public enum SafeTensorsWriter {
     /// - Throws: `TensorError.file` when the file cannot be written.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String]? = nil, to url: URL) throws {
         let data = try encode(tensors, metadata: metadata)
-        do { try data.write(to: url, options: .atomic) } catch {
+        do { try DurableFile.write(data, to: url) } catch {
             throw TensorError.file(path: url.path, detail: "cannot write: \(error.localizedDescription)", offset: nil)
         }
     }

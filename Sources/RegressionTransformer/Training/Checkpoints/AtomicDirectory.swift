@@ -1,11 +1,13 @@
 import Foundation
+import Tensors
 
 /// Replacing a whole directory so that a reader never sees it half-written.
 ///
 /// `replace(at:)` writes the new contents into a sibling `.NAME.tmp` directory, then swaps it in: the old
 /// directory is renamed to `.NAME.old`, the new one to `NAME`, and the old one removed. A crash leaves either the
 /// old or the new directory under `NAME` — or, between the two renames, only `.NAME.old`, which `existing(at:)`
-/// falls back to.
+/// falls back to. Every file of the new directory, the directory itself and, after the renames, its parent are
+/// fsynced (`DurableFile`), so a power loss leaves the same two outcomes.
 public enum AtomicDirectory {
     static func temporary(_ url: URL) -> URL {
         url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
@@ -21,13 +23,17 @@ public enum AtomicDirectory {
         let tmp = temporary(url), old = old(url)
         try? fm.removeItem(at: tmp)
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-        do { try write(tmp) } catch {
+        do {
+            try write(tmp)
+            try DurableFile.syncTree(tmp)  // the new contents are on disk before any rename
+        } catch {
             try? fm.removeItem(at: tmp)
             throw error
         }
         try? fm.removeItem(at: old)
         if fm.fileExists(atPath: url.path) { try fm.moveItem(at: url, to: old) }
         try fm.moveItem(at: tmp, to: url)
+        try DurableFile.syncDirectory(url.deletingLastPathComponent())  // and so are the renames
         try? fm.removeItem(at: old)
     }
 

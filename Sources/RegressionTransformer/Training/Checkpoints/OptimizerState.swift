@@ -61,12 +61,4 @@ public enum OptimizerState {
 }
 
 /// A checkpoint that cannot be written or resumed from: the file and why.
-public struct TrainingCheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-    public var description: String { "\(path): \(message)" }
-}
+public typealias TrainingCheckpointError = FileError

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Where a training run stands — everything besides the weights and the optimizer's moments that a resumed run
 /// needs to continue exactly as an uninterrupted one (`trainer_state.json` in a checkpoint).
@@ -45,7 +46,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try DurableFile.write(encoder.encode(self), to: url)
     }
 
     /// Reads a state written by `write(to:)`.
@@ -59,7 +60,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
 }
 
 /// Running sums of the losses per objective over the micro-batches since the last metrics line (the logged
-/// training loss is their average, spec §5.3).
+/// training loss is their average, docs/training.md §13).
 public struct LossWindow: Codable, Equatable, Sendable {
     /// Σ loss and count per objective key (`pp`, `cg`, `sc`, `plm`, and `loss` for every micro-batch's total).
     public var sums: [String: Double] = [:]
