@@ -136,6 +136,7 @@ public final class TrainingRun {
         let report = try trainer.validate()
         var line: [String: JSONValue] = ["event": .string("eval"), "step": .integer(step)]
         for (k, v) in report.losses { line[k + "_loss"] = .number(v) }
+        if !report.properties.isEmpty { line["decoding"] = .string(report.decoding) }
         for (name, m) in report.properties {
             line[name] = .object([
                 "rmse": .number(m.rmse), "mae": .number(m.mae), "count": .integer(m.count),
@@ -177,7 +178,7 @@ public final class TrainingRun {
     /// The final weights as a model folder at the output root, with the resolved training configuration.
     func writeFinalModel() throws {
         try ModelFolder.write(trainer.model, vocabulary: trainer.vocabulary, inference: inference, to: output)
-        try Data(trainer.configuration.fileContents.utf8)
-            .write(to: output.appendingPathComponent(TrainingCheckpoint.configurationFile), options: .atomic)
+        try DurableFile.write(Data(trainer.configuration.fileContents.utf8),
+                              to: output.appendingPathComponent(TrainingCheckpoint.configurationFile))
     }
 }

@@ -6,6 +6,9 @@ public struct ValidationReport: Equatable, Sendable {
     /// Property prediction per property (name without brackets): the value decoded from the masked digits
     /// against the truth.
     public var properties: [String: RegressionMetrics] = [:]
+    /// How the values were decoded: `greedy in the property grammar` (`Trainer.validate`).
+    public var decoding = ValidationReport.grammarDecoding
+    public static let grammarDecoding = "greedy in the property grammar"
     /// Validation losses by objective key: `pp` (HF's mean CE on the property batches), `cg` (`L_CG`, or the mean
     /// CE in `gen_only` mode), `sc` (`L_SC`), `plm`.
     public var losses: [String: Double] = [:]
@@ -13,15 +16,17 @@ public struct ValidationReport: Equatable, Sendable {
     public init() {}
 }
 
-/// Validation during training (spec/rt-reference.md §5.7, fixed).
+/// Validation during training (docs/training.md §11, fixed).
 ///
 /// Property prediction, per property: the validation samples in file order, in batches of `batchSize`; all value
 /// tokens of that property masked (the other properties stay visible); one forward pass without dropout and
-/// with the numerical encodings (the original's in-training evaluator ran without them, spec §9.13); each masked
-/// slot decoded greedily **within the number grammar of the true value's layout** — at a digit position of
-/// order k only the ten `_d_k_` tokens compete, the point position is `_._`, the sign position `_-_`/`_+_` —
-/// so every prediction is a number (the original decodes over the whole vocabulary and scores unparseable
-/// output as −1, spec §9.6). Metrics: `RegressionMetrics`.
+/// with the numerical encodings (the original's in-training evaluator ran without them, docs/training.md §11); each masked
+/// slot decoded greedily **in the property's number grammar**, exactly as `rt predict` decodes: a `NumberSlot` of
+/// as many tokens as were masked, over every layout that fits the training data's value range (sign or none, any
+/// number of integer digits), the model choosing between them. The true value's own layout is never consulted (it
+/// would hand the model the sign and the number of integer digits: harmless for QED in [0, 1], optimistic for
+/// ESOL, logP or yields). Every prediction is a number (the original decodes over the whole vocabulary and scores
+/// unparseable output as −1, docs/inference.md §3.2). Metrics: `RegressionMetrics`; `ValidationReport.decoding` names the rule.
 ///
 /// Losses: the same objective losses as in training on the validation samples (`pp` from the batches above;
 /// `cg` and `sc` from the generation collator; `plm`). Masks and factorisation orders come from one fixed stream
@@ -40,13 +45,14 @@ extension Trainer {
             for name in c.properties {
                 let collator = try PropertyCollator(vocabulary: vocabulary, properties: [name])
                 var labels: [Double] = [], predictions: [Double] = []
+                var slots: [Int: NumberSlot] = [:]
                 for samples in batches {
                     let batch = try collator.collate(samples, random: &random)
                     guard let logits = try model.targetLogits(batch, tape: Tape(recording: false), dropoutKey: nil) else { continue }
                     let loss = try ObjectiveLosses.meanCrossEntropy(logits: logits, batch: batch, tape: Tape(recording: false))
                     lossSum += Double(loss.scalarValue) * Double(batch.targetCount)
                     lossCount += batch.targetCount
-                    for (truth, predicted) in decodeNumbers(batch, logits: logits) {
+                    for (truth, predicted) in try decodeNumbers(batch, logits: logits, property: name, slots: &slots) {
                         labels.append(truth)
                         predictions.append(predicted)
                     }
@@ -83,31 +89,37 @@ extension Trainer {
         return report
     }
 
-    /// For every sample of a property batch: the true value and the grammar-constrained greedy prediction.
-    func decodeNumbers(_ batch: CollatedBatch, logits: Tensor) -> [(truth: Double, prediction: Double)] {
+    /// For every sample of a property batch: the true value and the greedy prediction in the property's grammar
+    /// (`NumberSlot` of the masked token count over the training data's range; slots cached by token count).
+    func decodeNumbers(_ batch: CollatedBatch, logits: Tensor, property: String,
+                       slots: inout [Int: NumberSlot]) throws -> [(truth: Double, prediction: Double)] {
         let rows = batch.targetRows
         let v = logits.shape.last
+        let range = training.statistics(of: property).map { $0.minimum...$0.maximum }
+        let z = logits.scalars
         var result: [(Double, Double)] = []
         var start = 0
-        logits.withUnsafeBufferPointer { z in
-            while start < rows.count {
-                var end = start
-                while end < rows.count && rows[end].sample == rows[start].sample { end += 1 }
-                let labels = rows[start..<end].map { Int32($0.label) }
-                defer { start = end }
-                guard let layout = vocabulary.numberLayout(of: labels),
-                      let truth = PropertyCollator.value(labels[...], vocabulary) else { continue }
-                var tokens: [NumberToken] = []
-                for (k, position) in layout.positions.enumerated() {
-                    let row = start + k
-                    let allowed = vocabulary.ids(allowedAt: position)
-                    guard let best = allowed.max(by: { z[row * v + Int($0)] < z[row * v + Int($1)] }),
-                          let token = vocabulary.numberToken(for: best) else { break }
-                    tokens.append(token)
+        while start < rows.count {
+            var end = start
+            while end < rows.count && rows[end].sample == rows[start].sample { end += 1 }
+            let labels = rows[start..<end].map { Int32($0.label) }
+            defer { start = end }
+            guard let truth = PropertyCollator.value(labels[...], vocabulary) else { continue }
+            let slot: NumberSlot
+            if let cached = slots[labels.count] {
+                slot = cached
+            } else {
+                do { slot = try NumberSlot(tokenCount: labels.count, valueRange: range, vocabulary: vocabulary) } catch {
+                    continue  // no layout of this length fits the vocabulary: the value cannot be predicted
                 }
-                guard tokens.count == layout.tokenCount, let prediction = NumberDecoding.value(of: tokens) else { continue }
-                result.append((truth, prediction))
+                slots[labels.count] = slot
             }
+            let distributions = (start..<end).map { row in
+                TokenDistribution(logits: z[(row * v)..<((row + 1) * v)])
+            }
+            let prediction = slot.greedy(distributions).value
+            guard prediction.isFinite else { continue }
+            result.append((truth, prediction))
         }
         return result
     }
