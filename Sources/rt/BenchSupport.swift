@@ -15,7 +15,7 @@ enum BenchClockChoice: String, ExpressibleByArgument, CaseIterable {
     var read: () -> Double { self == .cpu ? BenchClock.threadCPUTime : BenchClock.now }
 }
 
-/// The load guard around a measurement (spec/engine.md's appendix): optionally wait until the machine is idle,
+/// The load guard around a measurement (docs/engine.md §10): optionally wait until the machine is idle,
 /// then log to stderr how much CPU other processes used while the benchmark ran — a run with more than a few
 /// tenths of a second of it per 10 s is noisy.
 struct LoadGuard {

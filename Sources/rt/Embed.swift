@@ -28,9 +28,14 @@ struct Embed: ParsableCommand {
     var language: SequenceLanguage?
     @Flag(help: "Map tokens missing from the vocabulary to [UNK] instead of reporting the line.") var allowUnknown = false
     @Option(help: "Lines per forward pass.") var batchSize = 32
+    @Option(help: ArgumentHelp(
+        "The most tokens a line may have ([CLS] and [SEP] included); longer lines are reported. Default: the "
+            + "block_size the model was trained with (training_config.json), else 512.", valueName: "tokens"))
+    var maxLength: Int?
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if let maxLength, maxLength < 4 { throw ValidationError("--max-length must be at least 4") }
     }
 
     func run() throws {
@@ -43,6 +48,11 @@ struct Embed: ParsableCommand {
         } catch { throw CommandFailure("\(error)") }
         let tokenizer = RTTokenizer(language: language ?? folder.configuration.language ?? .smiles)
         let encoder = RTEncoder(vocabulary: folder.vocabulary, tokenizer: tokenizer, allowsUnknownTokens: allowUnknown)
+        let limit: Int
+        do { limit = try maxLength ?? folder.trainedBlockSize() ?? InferenceModel.defaultMaximumLength } catch {
+            throw CommandFailure("\(error)")
+        }
+        let longestToken = max(16, folder.vocabulary.tokens.map(\.utf8.count).max() ?? 0)
         let source = try InputFiles.lines(input)
         let output = StandardOutputBuffer()
         var pending: [(line: Int, ids: [Int32])] = []
@@ -66,7 +76,13 @@ struct Embed: ParsableCommand {
         while let text = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
             lineNumber += 1
             do {
+                guard text.utf8.count <= limit * longestToken else {
+                    throw CommandFailure("sequence of \(text.utf8.count) characters exceeds the limit of \(limit) tokens")
+                }
                 let ids = try encoder.encode(text)
+                guard ids.count <= limit else {
+                    throw CommandFailure("sequence of \(ids.count) tokens exceeds the limit of \(limit)")
+                }
                 pending.append((lineNumber, ids))
                 if pending.count >= batchSize { try flush() }
             } catch {

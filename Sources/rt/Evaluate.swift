@@ -67,6 +67,8 @@ struct EvaluateRegression: ParsableCommand {
     @Option(help: "Write a parity plot (SVG) here.") var plot: String?
     @Option(help: "Write per-sample predictions (CSV) here.") var samplesCsv: String?
     @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .mean
+    @Flag(help: "Score values outside the property's training range as the model spells them (default: clamped into it, as rt predict does).")
+    var allowExtrapolation = false
 
     func run() throws {
         let samples = try input.read()
@@ -77,7 +79,7 @@ struct EvaluateRegression: ParsableCommand {
             let progress = ProgressLine("predicted", total: samples.count)
             evaluations = try network.evaluateRegression(
                 samples, options: PredictionOptions(strategy: search.strategy(default: .greedy), uncertaintyLevel: nil,
-                                           estimate: estimate),
+                                           estimate: estimate, allowsExtrapolation: allowExtrapolation),
                 random: &random, progress: { done, _ in progress.update(done) })
             progress.finish()
         } catch { throw CommandFailure("\(error)") }

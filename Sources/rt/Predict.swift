@@ -17,7 +17,9 @@ struct Predict: ParsableCommand {
             right order and a point can fill it, so a prediction is always a number. The value reported is the mean \
             of the model's distribution over those numbers (--estimate mean, the default: the smallest expected \
             error); --estimate decoded reports the number the search spells, as the original does (greedy: the most \
-            probable one). --search beam lists the best \
+            probable one). Values (and the interval's mean and bounds) are clamped into the property's \
+            training range (inference.json property_ranges; the model has no evidence beyond it) unless \
+            --allow-extrapolation is given. --search beam lists the best \
             values (column <p>_candidates); --uncertainty adds the mean, standard deviation and central interval of \
             the model's own distribution over the values the slot can spell (exact, from the digit distributions).
 
@@ -42,6 +44,7 @@ struct Predict: ParsableCommand {
     @Flag(help: "Add the mean, standard deviation and central interval of each prediction.") var uncertainty = false
     @Option(help: "Central probability of the interval for --uncertainty.") var level = 0.9
     @Option(help: valueEstimateHelp) var estimate: ValueEstimate = .mean
+    @Flag(help: ArgumentHelp("Report values outside the property's training range (inference.json property_ranges) as the model spells them; by default values, candidates and interval bounds are clamped into it.")) var allowExtrapolation = false
     @Option(help: "Output format: csv, json (one object per line) or text.") var format: OutputFormat = .csv
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Random seed (sampling only).") var randomSeed: UInt64 = 42
@@ -55,7 +58,7 @@ struct Predict: ParsableCommand {
         let network = try model.load()
         let options = PredictionOptions(strategy: search.strategy(default: .greedy),
                                         uncertaintyLevel: uncertainty ? level : nil, inputFormat: inputFormat,
-                                        estimate: estimate)
+                                        estimate: estimate, allowsExtrapolation: allowExtrapolation)
         var random = SeededCollatorRandom(seed: randomSeed)
         let writer = try ResultWriter(path: output)
         let names = network.properties.map(\.name)
@@ -66,7 +69,8 @@ struct Predict: ParsableCommand {
         header.append("error")
         var table: [[String]] = []
         if format == .csv { writer.line(header.joined(separator: ",")) }
-        var failures = 0, total = 0
+        var failures = LineFailures(), total = 0
+        let headerLines = column == nil ? 0 : 1
         let progress = ProgressLine("predicted")
         while true {
             let slice = try inputs.next(max(model.batchSize * 4, 64))
@@ -75,7 +79,7 @@ struct Predict: ParsableCommand {
             do { results = try network.predict(slice, options: options, random: &random) } catch {
                 throw CommandFailure("\(error)")
             }
-            for (text, result) in zip(slice, results) {
+            for (k, (text, result)) in zip(slice, results).enumerated() {
                 var cells = [text]
                 var json = ["\"input\":\(jsonString(text))"]
                 switch result {
@@ -99,7 +103,7 @@ struct Predict: ParsableCommand {
                     cells.append("")
                     json.append("\"sequence\":\(jsonString(p.sequence))")
                 case .failure(let error):
-                    failures += 1
+                    failures.record(line: total + k + 1 + headerLines, reason: error.message)
                     cells += [String](repeating: "", count: header.count - 2) + [error.message]
                     json.append("\"error\":\(jsonString(error.message))")
                 }
@@ -116,8 +120,9 @@ struct Predict: ParsableCommand {
         progress.finish()
         if format == .text { writeTable(header: header, rows: table, to: writer) }
         try writer.finish()
-        if failures > 0 {
-            printError("\(failures) of \(total) inputs could not be predicted (see the error column)")
+        if failures.count > 0 {
+            printError("\(failures.count) of \(total) inputs could not be predicted (see the error column)"
+                       + failures.firstFailure(in: input ?? "stdin"))
             throw ExitCode(1)
         }
     }

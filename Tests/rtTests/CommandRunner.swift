@@ -50,6 +50,16 @@ enum RTCommand {
         #endif
     }
 
+    /// The `rt` under test: `$RT_TEST_BINARY` when set (CI points it at the release build, so the robustness tests
+    /// run against the binary users run, compiled with its optimisation settings), else the one built beside the
+    /// tests.
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["RT_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return productsDirectory.appendingPathComponent("rt")
+    }
+
     /// Runs `rt` with `arguments`, writing `stdin` to its standard input.
     /// `stdinBytes`, when given, replaces `stdin` (binary input). Keep standard input small (under 64 KiB):
     /// it is written before the output is read; big inputs go in files.
@@ -57,7 +67,7 @@ enum RTCommand {
                     environment: [String: String] = [:]) throws -> CommandResult
     {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("rt")
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }

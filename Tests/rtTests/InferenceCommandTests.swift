@@ -54,8 +54,8 @@ final class InferenceCommandTests: XCTestCase {
 
     /// Each digit position has q(best) = e⁵/(e⁵ + 9) within its order: E[d] = (b e⁵ + 45 − b)/(e⁵ + 9).
     func testPredictUncertaintyBeamAndJSON() throws {
-        let result = try run(["predict", "--uncertainty", "--search", "beam", "--beam-width", "2", "--estimate", "decoded"],
-                             stdin: "CCO\n")
+        let result = try run(["predict", "--uncertainty", "--search", "beam", "--beam-width", "2", "--estimate", "decoded",
+                              "--allow-extrapolation"], stdin: "CCO\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "input,qed,qed_mean,qed_sd,qed_low,qed_high,qed_candidates,error")
@@ -67,12 +67,17 @@ final class InferenceCommandTests: XCTestCase {
         XCTAssertEqual(cells[6], "0.812;0.81")  // second best: the thousandths digit falls to 0 (lowest id of the ties)
         let json = try run(["predict", "--format", "json", "--estimate", "decoded"], stdin: "CCO\n")
         XCTAssertEqual(json.stdout, "{\"input\":\"CCO\",\"qed\":0.812,\"sequence\":\"[C][C][O]\"}\n")
-        // The default estimate is the mean (here above the range: every digit 0–9 is allowed in the units place and
-        // this model spreads its mass over them).
-        let mean = try run(["predict", "--uncertainty"], stdin: "CCO\n")
+        // The default estimate is the mean. Here it is above the range (every digit 0–9 is allowed in the units place
+        // and this model spreads its mass over them): clamped to the range's top, 1, unless --allow-extrapolation.
+        let mean = try run(["predict", "--uncertainty", "--allow-extrapolation"], stdin: "CCO\n")
         let meanCells = try XCTUnwrap(mean.stdout.split(separator: "\n").last).split(separator: ",").map(String.init)
         XCTAssertEqual(meanCells[1], meanCells[2])
         XCTAssertEqual(Double(meanCells[1])!, Double(cells[2])!, accuracy: 1e-9)
+        let clamped = try run(["predict", "--uncertainty"], stdin: "CCO\n")
+        let clampedCells = try XCTUnwrap(clamped.stdout.split(separator: "\n").last).split(separator: ",").map(String.init)
+        XCTAssertEqual(Array(clampedCells[1...2]), ["1.0", "1.0"])
+        XCTAssertEqual(clampedCells[3], meanCells[3])  // the standard deviation is the model's own
+        XCTAssertEqual(Double(clampedCells[5])!, min(Double(meanCells[5])!, 1))
     }
 
     func testPredictFindsTheDefaultModelAndWritesFilesAtomically() throws {

@@ -194,6 +194,85 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(decoded.stdout.utf8.count, (1 << 20) / 3 + 1)
     }
 
+    // MARK: rt chem props | similar
+
+    /// A line that is not UTF-8 gets its own error row and the later lines are still computed; a molecule beyond
+    /// the descriptors' atom limit gets a `limit` error in about a second (a 1,048,576-atom chain would otherwise
+    /// need ~2 TB for its Morgan bond sets and hours for the SA score's stereocentre search).
+    func testChemPropsAndSimilarKeepGoing() throws {
+        let mixed = inputs.folder.appendingPathComponent("mixed.smi")
+        try Data([0x43, 0x43, 0x4F, 0x0A, 0xFF, 0xFE, 0x43, 0x0A, 0x63, 0x31, 0x63, 0x63, 0x63, 0x63, 0x63, 0x31, 0x0A])
+            .write(to: mixed)
+        let props = try expect(["chem", "props", mixed.path], status: 0,
+                               stderr: ["3 lines, 2 valid, 1 invalid (first: \(mixed.path):2: parse: not valid UTF-8 text"])
+        XCTAssertEqual(props.lines.count, 4)
+        XCTAssertTrue(props.lines[1].hasPrefix("CCO,1,46.069,"), props.lines[1])
+        XCTAssertEqual(props.lines[2], ",0,,,,,,,,,,,,,parse: not valid UTF-8 text (byte 0xFF at position 1)")
+        XCTAssertTrue(props.lines[3].hasPrefix("c1ccccc1,1,78.11"), props.lines[3])
+        let similar = try expect(["chem", "similar", mixed.path, "--query", "CCO"], status: 0,
+                                 stderr: ["3 lines, 2 valid, 1 invalid, 2 printed"])
+        XCTAssertEqual(similar.lines.first, "rank,line,smiles,similarity")
+        XCTAssertEqual(similar.lines.dropFirst().map { $0.split(separator: ",")[1] }, ["1", "3"])
+
+        let start = Date()
+        let long = try expect(["chem", "props", inputs.longSMILES], status: 0,
+                              stderr: ["(first: \(inputs.longSMILES):1: limit: the molecule has 1048576 atoms, more than the limit of 10000"])
+        XCTAssertEqual(long.lines.count, 2)
+        XCTAssertTrue(long.lines[1].hasSuffix(",1,,,,,,,,,,,,,\"limit: the molecule has 1048576 atoms, more than the limit of 10000 for descriptors and fingerprints\""))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60, "a refusal must not take minutes")
+        // Just under the atom limit, the stereocentre search of a 9,000-atom chain stops at its work limit.
+        let chain = inputs.folder.appendingPathComponent("chain9000.smi")
+        try (String(repeating: "C", count: 9_000) + "\n").write(to: chain, atomically: true, encoding: .utf8)
+        try expect(["chem", "props", chain.path], status: 0,
+                   stderr: ["limit: finding the stereocentres of the 9000 atoms takes more than 20000000 refinement steps"])
+    }
+
+    // MARK: rt predict | embed: long and unknown input
+
+    /// Lines beyond the model's length limit get one error row each, in a second, and the other lines are still
+    /// predicted (the shipped model was trained with block_size 510); `--max-length` moves the limit.
+    func testPredictRefusesSequencesBeyondTheLengthLimit() throws {
+        let file = inputs.folder.appendingPathComponent("mixed-lengths.smi")
+        let medium = String(repeating: "C", count: 600)  // 600 atoms: 610 ids with the prefix and specials
+        try ("CCO\n" + String(repeating: "C", count: 20_000) + "\n" + medium + "\n" + "c1ccccc1\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let start = Date()
+        for extra in [[], ["--format", "json"]] {
+            let r = try expect(["predict", file.path] + extra, status: 1,
+                               stderr: ["2 of 4 inputs could not be predicted (see the error column) (first: \(file.path):2: "
+                                        + "sequence of 20000 characters exceeds the limit of 510 tokens"])
+            XCTAssertEqual(r.lines.count, extra.isEmpty ? 5 : 4)
+        }
+        let csv = try expect(["predict", file.path], status: 1)
+        XCTAssertTrue(csv.lines[1].hasPrefix("CCO,0."), csv.lines[1])
+        XCTAssertTrue(csv.lines[3].hasSuffix(",,sequence of 610 tokens exceeds the limit of 510"), csv.lines[3])
+        XCTAssertTrue(csv.lines[4].hasPrefix("c1ccccc1,0."), csv.lines[4])
+        let long = try expect(["predict", inputs.longSMILES], status: 1,
+                              stderr: ["sequence of 1048576 characters exceeds the limit of 510 tokens"])
+        XCTAssertEqual(long.lines.count, 2)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "refusals must be immediate")
+        let raised = try expect(["predict", "--max-length", "700", "--estimate", "decoded"], status: 0, stdin: medium + "\n")
+        XCTAssertTrue(raised.lines[1].hasPrefix(medium + ",0."), raised.lines[1])
+        try expect(["predict", "--max-length", "2"], status: 2, stderr: ["--max-length must be at least 4"])
+        let embed = try expect(["embed", "--model", "models/qed".withRepositoryRoot, "--max-length", "8"], status: 1,
+                               stdin: "<qed>0.5|[C]\n<qed>0.5|[C][C][C][C][C]\n")
+        XCTAssertEqual(embed.lines.count, 2)
+        XCTAssertEqual(embed.lines[1], "{\"line\":2,\"error\":\"sequence of 12 tokens exceeds the limit of 8\"}")
+    }
+
+    /// A sequence token the model's vocabulary lacks is an error naming the token and the model; `--unknown-tokens
+    /// unk` maps it to [UNK] and predicts, as the original does.
+    func testPredictNamesUnknownTokensOrMapsThemToUNK() throws {
+        let model = "models/qed".withRepositoryRoot
+        let line = "[C][\\C@Hexpl][C]\n"
+        let refused = try expect(["predict", "--model", model], status: 1, stdin: line)
+        XCTAssertEqual(refused.lines[1], "[C][\\C@Hexpl][C],,\"the SELFIES symbol '[\\C@Hexpl]' is not in the vocabulary of "
+                       + "\(model) (--unknown-tokens unk maps such tokens to [UNK], as the original does)\"")
+        let mapped = try expect(["predict", "--model", model, "--unknown-tokens", "unk"], status: 0, stdin: line)
+        XCTAssertTrue(mapped.lines[1].hasPrefix("[C][\\C@Hexpl][C],0."), mapped.lines[1])
+        try expect(["predict", "--unknown-tokens", "maybe"], status: 2, stderr: ["--unknown-tokens"])
+    }
+
     // MARK: rt bench gemm | ops | tokenize | chem
 
     func testBenchOptions() throws {
@@ -262,4 +341,9 @@ final class RobustnessTests: XCTestCase {
         let help = try expect(["chem", "--help"], status: 0)
         XCTAssertTrue(help.stdout.contains("Examples:"), help.stdout)
     }
+}
+
+extension String {
+    /// A path relative to the repository root, made absolute.
+    var withRepositoryRoot: String { TestFiles.tests.deletingLastPathComponent().appendingPathComponent(self).path }
 }

@@ -36,7 +36,8 @@ final class ShippedModelTests: XCTestCase {
             not a molecule,,'not a molecule' is not a valid molecule: parse: unexpected character 't' at position 3
 
             """)
-        XCTAssertEqual(result.stderr, "1 of 5 inputs could not be predicted (see the error column)\n")
+        XCTAssertEqual(result.stderr, "1 of 5 inputs could not be predicted (see the error column) (first: stdin:5: "
+                       + "'not a molecule' is not a valid molecule: parse: unexpected character 't' at position 3)\n")
     }
 
     /// The default estimate, the mean of the model's value distribution: the GEMM backends (and batch shapes) round

@@ -12,6 +12,9 @@ public struct PredictedProperty: Equatable, Sendable {
     public var candidates: [Double]
     /// The predictive distribution's summaries in raw units (nil when not asked for).
     public var uncertainty: NumberUncertainty?
+    /// Whether `value` (or a candidate, or the interval) was moved into the property's range
+    /// (`PredictionOptions.allowsExtrapolation`).
+    public var clamped: Bool = false
 }
 
 /// The properties predicted for one input.
@@ -43,13 +46,19 @@ public struct PredictionOptions: Sendable {
     public var inputFormat: SequenceFormat
     /// Which number becomes `value` (the search still fills `tokens` and `candidates`).
     public var estimate: ValueEstimate
+    /// false (default): values, candidates and the interval's mean and bounds are clamped to the property's range
+    /// (`PropertyScale.range`: `property_ranges` of `inference.json`, the range of the training labels). The number
+    /// grammar of a slot allows more than that range (any units digit for a [0, 1] property, so a mean can reach
+    /// 1.8), and a model has no evidence beyond what it was trained on. true: report what the model spells.
+    public var allowsExtrapolation: Bool
 
     public init(strategy: DecodingStrategy = .greedy, uncertaintyLevel: Double? = 0.9, inputFormat: SequenceFormat = .auto,
-                estimate: ValueEstimate = .decoded) {
+                estimate: ValueEstimate = .decoded, allowsExtrapolation: Bool = false) {
         self.strategy = strategy
         self.uncertaintyLevel = uncertaintyLevel
         self.inputFormat = inputFormat
         self.estimate = estimate
+        self.allowsExtrapolation = allowsExtrapolation
     }
 
     /// Whether the model's own distribution of each value (temperature 1) is needed: for the uncertainty or the mean.
@@ -57,7 +66,7 @@ public struct PredictionOptions: Sendable {
 }
 
 extension InferenceModel {
-    /// Predicts every property of the model for each input sequence (spec/rt-reference.md §6.1, §6.5): the line
+    /// Predicts every property of the model for each input sequence (docs/inference.md §3.1): the line
     /// `<p1>[MASK]×m1|…|SEQUENCE` in one forward pass, each value slot decoded within its number grammar
     /// (`NumberSlot`), then mapped to raw units (`PropertyScale`). The uncertainty uses the model's own distribution
     /// (temperature 1) whatever the strategy.
@@ -122,7 +131,7 @@ extension InferenceModel {
                 reading = property.slot.sample(d, random: &random)
             case .beam(let width):
                 let best = property.slot.best(d, count: max(1, width))
-                reading = best[0]
+                reading = best.first ?? property.slot.greedy(d)
                 candidates = best.map { property.scale.raw(fromModel: $0.value) }
             }
             let affine = property.scale.affine
@@ -132,10 +141,33 @@ extension InferenceModel {
                 distribution?.uncertainty(level: level).mapped(scale: affine.scale, offset: affine.offset)
             }
             let modelValue = options.estimate == .mean ? (distribution?.mean ?? reading.value) : reading.value
-            values.append(PredictedProperty(
+            var predicted = PredictedProperty(
                 name: property.name, value: property.scale.raw(fromModel: modelValue), modelValue: modelValue,
-                tokens: reading.tokens.map(\.text), candidates: candidates, uncertainty: uncertainty))
+                tokens: reading.tokens.map(\.text), candidates: candidates, uncertainty: uncertainty)
+            if !options.allowsExtrapolation, let range = property.scale.range { predicted.clamp(to: range) }
+            values.append(predicted)
         }
         return PropertyPrediction(sequence: sequence, properties: values)
+    }
+}
+
+extension PredictedProperty {
+    /// Moves the value, the candidates and the interval's mean and bounds into `range` (raw units); `modelValue`
+    /// and `tokens` keep what the model spelled. The standard deviation is the model's own and is kept.
+    mutating func clamp(to range: ClosedRange<Double>) {
+        func inRange(_ x: Double) -> Double {
+            guard x.isFinite else { return x }
+            let y = min(max(x, range.lowerBound), range.upperBound)
+            if y != x { clamped = true }
+            return y
+        }
+        value = inRange(value)
+        candidates = candidates.map(inRange)
+        if var u = uncertainty {
+            u.mean = inRange(u.mean)
+            u.lower = inRange(u.lower)
+            u.upper = inRange(u.upper)
+            uncertainty = u
+        }
     }
 }

@@ -22,6 +22,7 @@ extension InferenceModel {
         let afterBar = input.lastIndex(of: "|").map { input[input.index(after: $0)...] } ?? input[...]
         let text = String(afterBar).trimmingASCIIWhitespace()
         guard !text.isEmpty else { throw InferenceError("empty sequence") }
+        try checkLength(ofText: text)
         let isMoleculeModel = language == .selfies || language == .smiles
         switch format {
         case .native:
@@ -32,6 +33,12 @@ extension InferenceModel {
             if language != .selfies || looksLikeKnownSELFIES(text) {
                 if language == .smiles { try validateSMILES(text) }
                 return text
+            }
+            // SELFIES symbols the vocabulary lacks (e.g. [\C@Hexpl]) make a text that is not SMILES either: name
+            // the symbol rather than report a SMILES parse error, or map it to [UNK] when asked.
+            if let unknown = unknownSELFIESSymbol(in: text), (try? Molecule(smiles: text)) == nil {
+                if mapsUnknownTokensToUNK { return text }
+                throw unknownTokenError("the SELFIES symbol '\(unknown)' is not in the vocabulary")
             }
         }
         try validateSMILES(text)
@@ -45,6 +52,13 @@ extension InferenceModel {
         do { _ = try Molecule(smiles: text) } catch {
             throw InferenceError("'\(text)' is not a valid molecule: \(error)")
         }
+    }
+
+    /// For a text of bracketed SELFIES symbols (and `.`) only, the first symbol missing from the vocabulary.
+    func unknownSELFIESSymbol(in text: String) -> String? {
+        guard text.first == "[" else { return nil }
+        guard let symbols = try? RTTokenizer(language: .selfies).tokenize(text), symbols.joined() == text else { return nil }
+        return symbols.first { vocabulary.id(of: $0) == nil }
     }
 
     /// Bracketed symbols and `.` only, each in the vocabulary.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The network's hyper-parameters as a model folder's `config.json` stores them: HuggingFace `XLNetConfig` keys
-/// plus the RT's numerical-encoding keys (spec/rt-reference.md §2, §3.1) and the sequence `language`.
+/// plus the RT's numerical-encoding keys (docs/xlnet.md §1, docs/rt-text-format.md §7) and the sequence `language`.
 ///
 /// Only what the RT's XLNet uses is interpreted; every other key (`summary_*`, `start_n_top`,
 /// `task_specific_params`, …) is kept verbatim in `otherKeys` and written back unchanged. Supported: `attn_type`
@@ -19,11 +19,11 @@ public struct XLNetConfiguration: Equatable, Sendable {
     public var headCount: Int
     /// `d_inner`: width of the feed-forward layer.
     public var innerDimension: Int
-    /// `dropout`: the one rate used at every dropout site (§3.5).
+    /// `dropout`: the one rate used at every dropout site (docs/xlnet.md §5).
     public var dropout: Double
     /// `layer_norm_eps` (1e-12 in XLNet, not PyTorch's 1e-5).
     public var layerNormEpsilon: Double
-    /// `initializer_range`: std of the normal initialisation (§3.6).
+    /// `initializer_range`: std of the normal initialisation (docs/xlnet.md §2.3).
     public var initializerRange: Double
     /// `clamp_len`: relative positions are clamped to ±clamp_len when it is positive.
     public var clampLength: Int
@@ -31,7 +31,7 @@ public struct XLNetConfiguration: Equatable, Sendable {
     public var padTokenID: Int?, bosTokenID: Int?, eosTokenID: Int?
     /// The numerical encodings (`use_numerical_encodings` and `numerical_encodings_*`, `vmax`); nil when off.
     public var numericalEncodings: NumericalEncodingConfiguration?
-    /// `language`: how the sequence part of RT lines is tokenized (the original never stored it; spec §9.2).
+    /// `language`: how the sequence part of RT lines is tokenized (the original never stored it; docs/rt-text-format.md §3).
     public var language: SequenceLanguage?
     /// Keys this type does not interpret, written back as they were read.
     public var otherKeys: [String: JSONValue]
@@ -77,6 +77,13 @@ public struct XLNetConfiguration: Equatable, Sendable {
         for (key, value) in [("vocab_size", vocabularySize), ("d_model", modelDimension), ("n_layer", layerCount),
                              ("n_head", headCount), ("d_inner", innerDimension)] where value <= 0 {
             throw fail(key, "must be a positive integer, not \(value)")
+        }
+        // Bounds far above any XLNet (xlnet-large: 24 layers, d_model 1024, d_inner 4096, 32,000 tokens), so that a
+        // damaged or hostile config.json is an error instead of an attempt to allocate terabytes.
+        for (key, value, limit) in [("vocab_size", vocabularySize, 1 << 24), ("d_model", modelDimension, 1 << 16),
+                                    ("n_layer", layerCount, 1 << 12), ("n_head", headCount, 1 << 12),
+                                    ("d_inner", innerDimension, 1 << 20)] where value > limit {
+            throw fail(key, "\(value) is beyond the supported maximum of \(limit)")
         }
         guard modelDimension % headCount == 0 else {
             throw fail("n_head", "\(headCount) does not divide d_model \(modelDimension)")

@@ -1,14 +1,15 @@
 import Foundation
 
-/// A model folder's `inference.json`, with GT4SD's keys (spec/rt-reference.md §6.5): which properties the model
+/// A model folder's `inference.json`, with GT4SD's keys (docs/model-folders.md §4): which properties the model
 /// predicts, their value ranges, whether values are min-max normalised, and how many tokens a value has.
 ///
 /// ```json
 /// {"property_token": ["<qed>"], "property_ranges": {"<qed>": [0.0, 1.0]}, "normalize": [false],
 ///  "property_mask_length": {"<qed>": 6}, "max_span_length": 7, "example": "<qed>0.4068|[C][C][O]"}
 /// ```
-/// `property_token` may be one string or a list (GT4SD accepts both; a list is written). Missing ranges mean
-/// [0, 1] as in GT4SD. Keys this type does not interpret are kept in `otherKeys` and written back.
+/// `property_token` may be one string or a list (GT4SD accepts both; a list is written). A missing range is
+/// recorded as unknown (GT4SD assumes [0, 1]): value slots are then not narrowed by range, goals are not checked
+/// against it, and the generation tolerance filter is off (with a warning). Keys this type does not interpret are kept in `otherKeys` and written back.
 public struct InferenceConfiguration: Equatable, Sendable {
     /// One property the model handles.
     public struct Property: Equatable, Sendable {

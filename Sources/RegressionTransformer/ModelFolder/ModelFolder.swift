@@ -1,7 +1,7 @@
 import Foundation
 import Tensors
 
-/// A model folder (DESIGN.md §4), interchangeable with the original RT and GT4SD:
+/// A model folder (docs/model-folders.md), interchangeable with the original RT and GT4SD:
 ///
 /// | file | content |
 /// |---|---|
@@ -83,6 +83,28 @@ public struct ModelFolder {
         }
     }
 
+    /// The training configuration `rt train` writes beside the model (optional).
+    public static let trainingConfigurationFile = "training_config.json"
+
+    /// The `block_size` of the folder's `training_config.json`: the most ids a training sample had. nil when the
+    /// file or the key is absent (GT4SD folders) or the value is 0 / null (no limit was set).
+    /// - Throws: `ModelFolderError` naming the file when it is not JSON or `block_size` is not a whole number.
+    public func trainedBlockSize() throws -> Int? {
+        let path = url.appendingPathComponent(Self.trainingConfigurationFile).path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ModelFolderError(path: path, "cannot read (\(error.localizedDescription))")
+        }
+        let object = try JSONValue.parseObject(data, path: path)
+        guard let value = object["block_size"] else { return nil }
+        if case .null = value { return nil }
+        guard let size = value.intValue, size >= 0 else {
+            throw ModelFolderError(path: path, "key 'block_size' must be a non-negative whole number")
+        }
+        return size > 0 ? size : nil
+    }
+
     /// Reads a folder (see `init(url:)`).
     public init(path: String) throws { try self.init(url: URL(fileURLWithPath: path)) }
 
@@ -120,6 +142,16 @@ public struct ModelFolder {
     /// copy of the word embedding, is accepted and skipped (as HF ties it on load).
     static func parameters(configuration: XLNetConfiguration, tensors: [(name: String, tensor: Tensor)],
                            path: String) throws -> ParameterStore {
+        // The parameters config.json implies must be in the file: checked before the store is allocated, so that a
+        // config.json promising more than the weights hold costs no memory.
+        let implied = configuration.parameterSpecs.reduce(0) { $0 + $1.shape.count }
+        let present = tensors.reduce(0) { $0 + $1.tensor.shape.count }
+        guard implied <= present else {
+            throw ModelFolderError(path: path, "\(configurationFile) implies \(implied) parameters (n_layer "
+                                   + "\(configuration.layerCount), d_model \(configuration.modelDimension), d_inner "
+                                   + "\(configuration.innerDimension), vocab_size \(configuration.vocabularySize)), but the file "
+                                   + "holds \(present)")
+        }
         let store = try ParameterStore(configuration.parameterSpecs)
         let specs = Dictionary(uniqueKeysWithValues: configuration.parameterSpecs.map { ($0.name, $0.shape) })
         var loaded = Set<String>()
@@ -135,6 +167,10 @@ public struct ModelFolder {
                                        + "implies \(expected) (vocab_size \(configuration.vocabularySize), d_model "
                                        + "\(configuration.modelDimension), n_head \(configuration.headCount), d_inner \(configuration.innerDimension))")
             }
+            if let bad = Self.firstNonFinite(tensor) {
+                throw ModelFolderError(path: path, "tensor '\(name)' holds \(bad.value.isNaN ? "NaN" : "an infinity") at element \(bad.index) "
+                                       + "(weights must be finite: the file is corrupt or training diverged)")
+            }
             guard name != XLNetParameterName.tiedLMWeight else { continue }
             try store.assign(name, tensor)
             loaded.insert(name)
@@ -143,6 +179,14 @@ public struct ModelFolder {
             throw ModelFolderError(path: path, "parameter '\(missing.name)' is missing (n_layer \(configuration.layerCount))")
         }
         return store
+    }
+
+    /// The first NaN or infinity of a tensor (flat index), if any.
+    static func firstNonFinite(_ tensor: Tensor) -> (index: Int, value: Float)? {
+        tensor.withUnsafeBufferPointer { values in
+            for (i, x) in values.enumerated() where !x.isFinite { return (i, x) }
+            return nil
+        }
     }
 
     // MARK: - Writing
@@ -176,7 +220,7 @@ public struct ModelFolder {
     }
 
     static func writeText(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+        do { try DurableFile.write(Data(text.utf8), to: url) } catch {
             throw ModelFolderError(path: url.path, "cannot write (\(error.localizedDescription))")
         }
     }

@@ -36,7 +36,8 @@ final class PredictionTests: XCTestCase {
         let u = try XCTUnwrap(first.properties[0].uncertainty)
         XCTAssertEqual(u.mean, 1.0 / 7 + 0.1 * (5 + 2.625) + 0.01 + 0.0055, accuracy: 1e-12)
         XCTAssertEqual(u.lower, 0.712)
-        XCTAssertEqual(u.upper, 1.812)
+        XCTAssertEqual(u.upper, 1.0)  // Q(0.95) = 1.812, clamped into the property's range [0, 1]
+        XCTAssertTrue(first.properties[0].clamped)
         XCTAssertEqual(u.grammarMass, 0.504, accuracy: 1e-12)
         XCTAssertEqual(try results[1].get().sequence, "[C][O]")  // SELFIES kept
         guard case .failure(let error) = results[2] else { return XCTFail("an invalid SMILES must fail") }
@@ -74,7 +75,7 @@ final class PredictionTests: XCTestCase {
         let p = try normalised.predict(["[C]"], random: &random)[0].get().properties[0]
         XCTAssertEqual(p.modelValue, 0.812)
         XCTAssertEqual(p.value, 6.12, accuracy: 1e-12)
-        XCTAssertEqual(p.uncertainty!.upper, 16.12, accuracy: 1e-12)
+        XCTAssertEqual(p.uncertainty!.upper, 8)  // 16.12, clamped into the range [−2, 8]
     }
 
     func testSamplingDrawsWithinTheGrammar() throws {
@@ -83,9 +84,51 @@ final class PredictionTests: XCTestCase {
         // _7_-1_ before _8_-1_), hundredths, thousandths u = 0.9 → 9.
         var random = ScriptedRandom(integers: [], units: [0.5, 0.9, 0.5, 0.1, 0.5, 0.9])
         let p = try model.predict(["[C]"], options: PredictionOptions(strategy: .sample(temperature: 1),
-                                                                       uncertaintyLevel: nil), random: &random)
+                                                                       uncertaintyLevel: nil, allowsExtrapolation: true),
+                                  random: &random)
         XCTAssertEqual(try p[0].get().value(of: "qed"), 1.719)
         XCTAssertNil(try p[0].get().properties[0].uncertainty)
+    }
+
+    /// By default values and interval bounds are clamped into the property's range; `allowsExtrapolation` reports
+    /// what the model spells (the grammar allows any units digit for a [0, 1] property).
+    func testPredictionsAreClampedToThePropertyRangeUnlessExtrapolationIsAllowed() throws {
+        var random = ScriptedRandom(integers: [])
+        let (free, _) = try model()
+        let raw = try free.predict(["[C]"], options: PredictionOptions(allowsExtrapolation: true), random: &random)[0].get()
+        XCTAssertEqual(raw.properties[0].uncertainty?.upper, 1.812)
+        XCTAssertFalse(raw.properties[0].clamped)
+        // A range of [0.2, 0.8]: greedy 0.812 → 0.8; the interval [0.712, 1.812] → [0.712, 0.8]; the mean 0.921 → 0.8.
+        let (narrow, _) = try model(range: 0.2...0.8)
+        let p = try narrow.predict(["[C]"], options: PredictionOptions(), random: &random)[0].get().properties[0]
+        XCTAssertEqual(p.value, 0.8)
+        XCTAssertEqual(p.modelValue, 0.812)  // what the tokens spell is kept
+        XCTAssertEqual(p.tokens, ["_0_0_", "_._", "_8_-1_", "_1_-2_", "_2_-3_"])
+        XCTAssertEqual(p.uncertainty?.lower, 0.712)
+        XCTAssertEqual(p.uncertainty?.upper, 0.8)
+        XCTAssertEqual(p.uncertainty?.mean, 0.8)
+        XCTAssertTrue(p.clamped)
+        let beam = try narrow.predict(["[C]"], options: PredictionOptions(strategy: .beam(width: 3), uncertaintyLevel: nil),
+                                      random: &random)[0].get().properties[0]
+        XCTAssertEqual(beam.candidates, [0.8, 0.8, 0.712])  // 0.812, 0.819, 0.712
+    }
+
+    /// Rows longer than `maximumLength` ids are refused one by one (the others are predicted); a text that no
+    /// `maximumLength` tokens could spell is refused before it is parsed (a 2-million-character line costs nothing).
+    func testInputsLongerThanTheLimitAreRefused() throws {
+        let (model, filler) = try model()
+        XCTAssertEqual(model.maximumLength, 512)
+        model.maximumLength = 11
+        var random = ScriptedRandom(integers: [])
+        // [CLS] <qed> [MASK]×5 | [C] [SEP] = 10 ids; with [Br] 11, made even with [PAD]: 12.
+        let long = String(repeating: "C", count: 11 * 16 + 1)
+        let results = try model.predict(["[C]", "[C][Br]", long, "[O]"], random: &random)
+        XCTAssertNoThrow(try results[0].get())
+        XCTAssertNoThrow(try results[3].get())
+        XCTAssertEqual(results[1].failureMessage, "sequence of 12 tokens exceeds the limit of 11")
+        XCTAssertEqual(results[2].failureMessage,
+                       "sequence of 177 characters exceeds the limit of 11 tokens (no 11 tokens of this vocabulary are that long)")
+        XCTAssertEqual(filler.calls[0].count, 2)  // only the two rows that fit reached the model
     }
 
     func testInputsThatCannotBeUsed() throws {
@@ -104,5 +147,13 @@ final class PredictionTests: XCTestCase {
         XCTAssertThrowsError(try InferenceModel(
             vocabulary: TextFixtures.smallMolecules, language: .selfies,
             inference: InferenceConfiguration(properties: [.init(token: "<nope>", maskLength: 5)]), filler: filler))
+    }
+}
+
+extension Result where Failure == InferenceError {
+    /// The error message of a failure (nil for a success).
+    var failureMessage: String? {
+        if case .failure(let error) = self { return error.message }
+        return nil
     }
 }

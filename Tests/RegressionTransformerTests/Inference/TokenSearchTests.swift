@@ -23,6 +23,17 @@ final class TokenSearchTests: XCTestCase {
         XCTAssertThrowsError(try LogitRows(values: [0, 0, 0, 0], vocabularySize: 3))
     }
 
+    /// NaN or infinite logits (a corrupt or overflowing model) are an error naming the row, never a ranking.
+    func testLogitRowsRefuseNonFiniteLogits() {
+        XCTAssertThrowsError(try LogitRows(values: [0, 0, 5, 1, .nan, 1], vocabularySize: 3)) { error in
+            XCTAssertEqual("\(error)", "the model produced a non-finite logit (NaN) in row 1 (its weights are corrupt "
+                           + "or its activations overflowed)")
+        }
+        XCTAssertThrowsError(try LogitRows(values: [.infinity, 0, 5], vocabularySize: 3)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("the model produced a non-finite logit (an infinity) in row 0"), "\(error)")
+        }
+    }
+
     func testGreedyIsRestrictedAndBreaksTiesTowardsTheFirstAllowedID() {
         let d = TokenDistribution(logProbabilities: [log(0.5), log(0.2), log(0.2), log(0.1)])
         XCTAssertEqual(TokenSearch.greedy(d, allowed: [0, 1, 2, 3]), 0)

@@ -49,12 +49,17 @@ final class XLNetMaskFillerTests: XCTestCase {
         let model = try InferenceModel(folder: try ModelFolder(url: folder))
         XCTAssertEqual(model.language, .selfies)
         var random = SeededCollatorRandom(seed: 1)
-        let p = try model.predict(["CCO", "c1ccccc1"], random: &random).map { try $0.get() }
+        let p = try model.predict(["CCO", "c1ccccc1"], options: PredictionOptions(allowsExtrapolation: true),
+                                  random: &random).map { try $0.get() }
         XCTAssertEqual(p.map { $0.value(of: "qed") }, [0.812, 0.812])
         let e5 = exp(5.0)
         func expected(_ best: Double) -> Double { (best * e5 + (45 - best)) / (e5 + 9) }
         let mean = expected(0) + expected(8) / 10 + expected(1) / 100 + expected(2) / 1000
         XCTAssertEqual(p[0].properties[0].uncertainty!.mean, mean, accuracy: 1e-6)
+        XCTAssertGreaterThan(mean, 1)  // so by default it is clamped to the range's top
+        let clamped = try model.predict(["CCO"], random: &random)[0].get().properties[0]
+        XCTAssertEqual(clamped.uncertainty!.mean, 1)
+        XCTAssertTrue(clamped.clamped)
 
         // Generation fills every sequence mask with [N] (the most probable sequence token).
         var g = GenerationRequest(source: .seed("CCCO"), goals: [("qed", 0.5)], masking: MaskingRequest(fraction: 0.5),

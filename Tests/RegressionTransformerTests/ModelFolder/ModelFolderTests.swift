@@ -141,7 +141,9 @@ final class ModelFolderTests: XCTestCase {
         // Shapes that do not fit the configuration (more layers than the weights have).
         var url = try folder(editing: { $0["n_layer"] = 4 })
         XCTAssertThrowsError(try ModelFolder(url: url).loadModel()) { error in
-            XCTAssertTrue("\(error)".contains("model.safetensors: parameter 'transformer.layer.3.rel_attn.q' is missing"), "\(error)")
+            // Checked before any allocation: the config promises a fourth layer the file does not hold.
+            XCTAssertTrue("\(error)".contains("model.safetensors: config.json implies "), "\(error)")
+            XCTAssertTrue("\(error)".contains(" parameters (n_layer 4, d_model 64, d_inner 256, vocab_size 507), but the file holds "), "\(error)")
         }
         url = try folder(editing: { $0["d_inner"] = 128 })
         XCTAssertThrowsError(try ModelFolder(url: url).loadModel()) { error in
@@ -156,6 +158,22 @@ final class ModelFolderTests: XCTestCase {
         try SafeTensorsWriter.write(items, to: url.appendingPathComponent("model.safetensors"))
         XCTAssertThrowsError(try ModelFolder(url: url).loadModel()) { error in
             XCTAssertTrue("\(error)".contains("tensor 'transformer.pooler.weight' is not a parameter of this XLNet"), "\(error)")
+        }
+        // A NaN or an infinity inside a weight (e.g. bytes overwritten with 0xFF): refused at load, naming the tensor
+        // and the element, so that no decoder ever ranks NaN logits.
+        for (value, word) in [(Float.nan, "NaN"), (-Float.infinity, "an infinity")] {
+            url = try folder(editing: { _ in }, weights: false)
+            var corrupted = items.dropLast().map { $0 }
+            let k = corrupted.firstIndex { $0.name == "transformer.layer.1.ff.layer_1.weight" }!
+            var scalars = corrupted[k].tensor.scalars
+            scalars[37] = value
+            corrupted[k].tensor = try Tensor(scalars, shape: corrupted[k].tensor.shape)
+            try SafeTensorsWriter.write(corrupted, to: url.appendingPathComponent("model.safetensors"))
+            XCTAssertThrowsError(try ModelFolder(url: url).loadModel()) { error in
+                XCTAssertTrue("\(error)".hasSuffix("model.safetensors: tensor 'transformer.layer.1.ff.layer_1.weight' holds "
+                                                   + "\(word) at element 37 (weights must be finite: the file is corrupt "
+                                                   + "or training diverged)"), "\(error)")
+            }
         }
         // No weights at all.
         url = try folder(editing: { _ in }, weights: false)

@@ -1,5 +1,5 @@
 /// The grammar of one masked property value: the layouts its tokens may take, and for each layout and position the
-/// vocabulary ids allowed there (spec/rt-reference.md §9.6, decided: decoding is constrained so that a prediction is
+/// vocabulary ids allowed there (docs/inference.md §3.2, decided: decoding is constrained so that a prediction is
 /// always a number).
 ///
 /// A slot of `n` `[MASK]`s (GT4SD's `property_mask_length`) may hold a value in several layouts — five tokens are
@@ -11,6 +11,9 @@
 /// Different layouts never spell the same token string (they differ in some position's kind or digit order), so the
 /// union is a disjoint union and its probability is the sum over layouts.
 public struct NumberSlot: Equatable, Sendable {
+    /// The longest value slot decoded (15 tokens: up to 13 digits, a point and a sign).
+    public static let maximumTokenCount = 15
+
     /// The candidate layouts, in preference order (ties go to the earlier one).
     public let layouts: [NumberLayout]
     /// `allowed[l][k]`: the ids allowed at position `k` of layout `l`, ascending.
@@ -26,8 +29,8 @@ public struct NumberSlot: Equatable, Sendable {
         guard layouts.allSatisfy({ $0.tokenCount == first.tokenCount }) else {
             throw InferenceError("the layouts of one slot must have the same number of tokens: \(layouts)")
         }
-        guard first.tokenCount <= 15 else {
-            throw InferenceError("a number slot of \(first.tokenCount) tokens is longer than the 15 this decoder supports")
+        guard first.tokenCount <= Self.maximumTokenCount else {
+            throw InferenceError("a number slot of \(first.tokenCount) tokens is longer than the \(Self.maximumTokenCount) this decoder supports")
         }
         var kept: [NumberLayout] = []
         var allowed: [[[Int32]]] = []
@@ -94,12 +97,15 @@ extension NumberSlot {
     /// are independent), then the layout whose string has the highest joint probability (ties: earlier layout).
     /// - Precondition: one distribution per slot position.
     public func greedy(_ distributions: [TokenDistribution]) -> NumberReading {
-        best(distributions, count: 1)[0]
+        // `best` is never empty for distributions with finite log-probabilities (`LogitRows` refuses others); the
+        // fallback keeps a hand-made distribution of NaNs from trapping: the first layout's first ids, scored −∞.
+        best(distributions, count: 1).first
+            ?? reading(allowed[0].map { $0[0] }, layout: layouts[0], logProbability: -.infinity)
     }
 
     /// The `count` most probable well-formed numbers, best first: the k best strings of every layout
     /// (`TokenSearch.best`), merged by joint log-probability (stable: earlier layout, then the layout's own order).
-    /// The first equals `greedy`. This is the original's beam search over the digits (spec §6.3), constrained.
+    /// The first equals `greedy`. This is the original's beam search over the digits (docs/inference.md §3.3), constrained.
     public func best(_ distributions: [TokenDistribution], count: Int) -> [NumberReading] {
         precondition(distributions.count == tokenCount, "one distribution per slot position")
         var readings: [NumberReading] = []

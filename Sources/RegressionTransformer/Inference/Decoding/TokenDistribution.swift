@@ -65,10 +65,15 @@ public struct LogitRows: Sendable {
     public let values: [Float]
 
     /// Rows from a flat array.
-    /// - Throws: `InferenceError` when `values.count` is not a multiple of `vocabularySize`.
+    /// - Throws: `InferenceError` when `values.count` is not a multiple of `vocabularySize`, or when a logit is NaN
+    ///   or infinite (a corrupt or overflowing model: no decoder can rank such a row, so none is asked to).
     public init(values: [Float], vocabularySize: Int) throws(InferenceError) {
         guard vocabularySize > 0, values.count % vocabularySize == 0 else {
             throw InferenceError("\(values.count) logits do not form rows of \(vocabularySize)")
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw InferenceError("the model produced a non-finite logit (\(values[bad].isNaN ? "NaN" : "an infinity")) in row \(bad / vocabularySize) "
+                                 + "(its weights are corrupt or its activations overflowed)")
         }
         self.values = values
         self.vocabularySize = vocabularySize
