@@ -1,4 +1,5 @@
-// The Tensors module: CPU tensors, kernels, reverse-mode autodiff, optimizers, safetensors.
+// The Tensors module: CPU tensors, kernels, reverse-mode autodiff, optimizers. Files (safetensors, durable writes)
+// are the TensorIO module's: it parses untrusted input, so it is built with Swift's safety checks (Package.swift).
 // It knows nothing of chemistry or the RT. See docs/engine.md.
 //
 // Map of the module (one job per file):
@@ -9,9 +10,8 @@
 //   Autodiff/    Tape (recording, backward, custom ops), GradientSlot
 //   Ops/         differentiable ops, one family per file, forward and backward side by side, each with its
 //                raw-pointer kernels in `Kernels`
-//   Parameters/  ParameterStore (named parameters and gradients in two flat buffers; safetensors checkpoints)
+//   Parameters/  ParameterStore (named parameters and gradients in two flat buffers)
 //   Optim/       AdamW (torch and HuggingFace variants), LinearWarmupDecay, global-norm clipping
-//   IO/          SafeTensorsFile (reader: F32/F16/BF16/F64/ints), SafeTensorsWriter (F32, atomic)
 //   Random/      SeededGenerator (xoshiro256**), RandomKey (counter-based, for dropout)
 //   Benchmarks/  helpers behind `rt bench gemm` / `rt bench ops`
 //

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TensorIO
 import Tensors
 
 // How every verb writes: results to stdout (buffered), messages to stderr, one `--format` vocabulary, one JSON

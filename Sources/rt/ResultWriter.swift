@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 
 /// Results go to stdout, or to `--output FILE` written atomically: a temporary file beside it, renamed into place

@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 
 /// A JSON value, for the model folder's JSON files (`config.json`, `inference.json`), which carry keys this

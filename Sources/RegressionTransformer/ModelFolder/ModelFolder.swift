@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 
 /// A model folder (docs/model-folders.md), interchangeable with the original RT and GT4SD:

@@ -1,5 +1,6 @@
 import Compression
 import Foundation
+import TensorIO
 import Tensors
 
 /// Reads the weights of a PyTorch checkpoint (`pytorch_model.bin`, what `torch.save(model.state_dict())` writes

@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 import XCTest
 @testable import RegressionTransformer

@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 
 /// AdamW's state in a checkpoint: `optimizer.safetensors` with the first and second moments of every trainable

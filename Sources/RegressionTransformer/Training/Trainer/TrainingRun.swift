@@ -1,4 +1,5 @@
 import Foundation
+import TensorIO
 import Tensors
 
 /// Where a run stands, reported after every optimizer step (for a progress bar).

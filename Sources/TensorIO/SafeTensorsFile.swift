@@ -1,3 +1,4 @@
+import Tensors
 import Foundation
 
 /// A `.safetensors` file (the format of HuggingFace's `safetensors` package), read and validated.

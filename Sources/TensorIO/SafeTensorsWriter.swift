@@ -1,3 +1,4 @@
+import Tensors
 import Foundation
 
 /// Writing `.safetensors` files (F32), readable by HuggingFace's `safetensors` package.

@@ -1,3 +1,4 @@
+import Tensors
 import Foundation
 
 /// Checkpoints: parameters to and from `.safetensors` by name.
