@@ -63,6 +63,9 @@ struct BenchChem: ParsableCommand {
                 + "errors without a message: \(r.errorsWithoutMessage)")
             print(String(format: "total %.2f s, mean %.1f µs, slowest %.2f ms: %@", r.totalSeconds,
                          1e6 * r.totalSeconds / Double(max(r.inputs, 1)), 1e3 * r.slowestSeconds, r.slowestInput))
+            if r.errorsWithoutMessage > 0 {  // a failed check (CI runs this against the release build)
+                throw CommandFailure("\(r.errorsWithoutMessage) of \(r.inputs) fuzz inputs failed without a message")
+            }
             return
         }
         let lines = try InputFiles.lines(input)
