@@ -273,6 +273,50 @@ final class RobustnessTests: XCTestCase {
         try expect(["predict", "--unknown-tokens", "maybe"], status: 2, stderr: ["--unknown-tokens"])
     }
 
+    /// 400 seeded mutations of RT lines, SELFIES and SMILES (bytes replaced, inserted, deleted and duplicated from
+    /// the characters the grammars use) through `rt predict` and `rt tokenize`: never a crash, exactly one output
+    /// row per input line, and every failed row carries a reason.
+    func testMutatedLinesNeverCrashTheModelVerbs() throws {
+        let seeds = ["<qed>0.4068|[C][C][O]", "<qed>0.834|[O][=C][Branch1_1][Branch1_3][N][C][C][C][Ring1][Ring1][C]",
+                     "CC(=O)Nc1ccc(O)cc1", "[C][=C][C][=C][C][=C][Ring1][Branch1_2]", "<qed>[MASK][MASK]|[C][N]"]
+        let alphabet = Array("<>|[]()_.-+=#%@/\\0123456789CNOSclnos[MASK]qed ".utf8) + [0xC3, 0xFF]
+        var state: UInt64 = 0x5DEE_CE66_D1CE_4E5B
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % n
+        }
+        var lines: [[UInt8]] = []
+        for k in 0..<400 {
+            var bytes = Array(seeds[k % seeds.count].utf8)
+            for _ in 0..<(1 + next(4)) {
+                let at = next(bytes.count + 1)
+                switch next(4) {
+                case 0 where at < bytes.count: bytes[at] = alphabet[next(alphabet.count)]
+                case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                case 2 where at < bytes.count: bytes.remove(at: at)
+                default: bytes.insert(contentsOf: bytes[at...].prefix(next(12)), at: at)
+                }
+            }
+            lines.append(bytes.filter { $0 != 0x0A && $0 != 0x0D })
+        }
+        let input = inputs.folder.appendingPathComponent("mutated.txt")
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: input)
+        let model = "models/qed".withRepositoryRoot
+        let predicted = try RTCommand.run(["predict", "--model", model, "--format", "json", input.path])
+        XCTAssertFalse(predicted.crashed, predicted.stderr)
+        XCTAssertTrue(predicted.status == 0 || predicted.status == 1, predicted.stderr)
+        XCTAssertEqual(predicted.lines.count, 400)
+        XCTAssertTrue(predicted.lines.allSatisfy { $0.contains("\"qed\":") || $0.contains("\"error\":\"") })
+        let predictedCount = predicted.lines.filter { $0.contains("\"qed\":") }.count
+        XCTAssertGreaterThan(predictedCount, 40, "mutations that stay readable are predicted")
+        XCTAssertLessThan(predictedCount, 400, "most mutations break the line")
+        let tokenized = try RTCommand.run(["tokenize", input.path, "--language", "selfies", "--vocab",
+                                           "\(model)/vocab.txt", "--ids"])
+        XCTAssertFalse(tokenized.crashed, tokenized.stderr)
+        XCTAssertTrue(tokenized.status == 0 || tokenized.status == 1, tokenized.stderr)
+        XCTAssertEqual(tokenized.lines.count, 400)
+    }
+
     // MARK: rt bench gemm | ops | tokenize | chem
 
     func testBenchOptions() throws {
