@@ -48,11 +48,9 @@ struct Embed: ParsableCommand {
         } catch { throw CommandFailure("\(error)") }
         let tokenizer = RTTokenizer(language: language ?? folder.configuration.language ?? .smiles)
         let encoder = RTEncoder(vocabulary: folder.vocabulary, tokenizer: tokenizer, allowsUnknownTokens: allowUnknown)
-        let limit: Int
-        do { limit = try maxLength ?? folder.trainedBlockSize() ?? InferenceModel.defaultMaximumLength } catch {
-            throw CommandFailure("\(error)")
-        }
-        let longestToken = max(16, folder.vocabulary.tokens.map(\.utf8.count).max() ?? 0)
+        var limit: SequenceLengthLimit
+        do { limit = try SequenceLengthLimit(folder: folder) } catch { throw CommandFailure("\(error)") }
+        if let maxLength { limit.tokens = maxLength }
         let source = try InputFiles.lines(input)
         let output = StandardOutputBuffer()
         var pending: [(line: Int, ids: [Int32])] = []
@@ -76,13 +74,9 @@ struct Embed: ParsableCommand {
         while let text = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
             lineNumber += 1
             do {
-                guard text.utf8.count <= limit * longestToken else {
-                    throw CommandFailure("sequence of \(text.utf8.count) characters exceeds the limit of \(limit) tokens")
-                }
+                try limit.check(text: text)
                 let ids = try encoder.encode(text)
-                guard ids.count <= limit else {
-                    throw CommandFailure("sequence of \(ids.count) tokens exceeds the limit of \(limit)")
-                }
+                try limit.check(tokenCount: ids.count)
                 pending.append((lineNumber, ids))
                 if pending.count >= batchSize { try flush() }
             } catch {

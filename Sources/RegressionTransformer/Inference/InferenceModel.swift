@@ -24,17 +24,17 @@ public final class InferenceModel {
     /// The tokens a masked sequence position may receive.
     public let alphabet: SequenceAlphabet
     public let filler: any MaskFiller
-    /// The most token ids one model row may have (`[CLS]`, `[SEP]`, property tokens and value masks included).
-    /// Attention costs grow with the square of the length (a 20,000-token row needs ~15 GB and a minute), so every
-    /// longer input is refused with an error naming its length, before any molecule is parsed or converted.
-    /// Default: the `block_size` the model was trained with (`training_config.json` in its folder), else
-    /// `defaultMaximumLength`.
-    public var maximumLength: Int
-    /// 512 tokens: the original's `block_size` is 510, and no RT model was trained on longer rows.
-    public static let defaultMaximumLength = 512
+    /// The most token ids one model row may have (`SequenceLengthLimit`): the folder's training `block_size`,
+    /// else 512. Every longer input is refused with an error naming its length.
+    public var lengthLimit: SequenceLengthLimit
+    /// `lengthLimit.tokens`.
+    public var maximumLength: Int {
+        get { lengthLimit.tokens }
+        set { lengthLimit.tokens = newValue }
+    }
     var encoder: RTEncoder
     /// What the model is called in messages: its folder's path (or "the model").
-    public var name: String = "the model"
+    public var name: String
     /// false (default): a sequence token missing from the vocabulary is an error naming the token and the model.
     /// true: it becomes `[UNK]`, as the original's tokenizer does silently — a prediction for users who prefer one
     /// to an error, from a sequence the model partly cannot read.
@@ -42,10 +42,6 @@ public final class InferenceModel {
         get { encoder.allowsUnknownTokens }
         set { encoder.allowsUnknownTokens = newValue }
     }
-    /// The longest vocabulary token, in UTF-8 bytes: an input longer than `maximumLength` times this (or 16) cannot
-    /// fit into `maximumLength` tokens, whatever its language.
-    let longestTokenBytes: Int
-
     /// The properties `inference` declares, checked against `vocabulary`.
     /// - Throws: `InferenceError` (messages start with `inference.json: `).
     static func properties(of inference: InferenceConfiguration,
@@ -76,15 +72,21 @@ public final class InferenceModel {
 
     /// - Throws: `InferenceError` when `inference` lacks a property's mask length, a property token is not in the
     ///   vocabulary, or a normalised property has no range.
-    public init(vocabulary: Vocabulary, language: SequenceLanguage, inference: InferenceConfiguration,
-                filler: any MaskFiller) throws(InferenceError) {
-        let properties = try Self.properties(of: inference, vocabulary: vocabulary)
+    public convenience init(vocabulary: Vocabulary, language: SequenceLanguage, inference: InferenceConfiguration,
+                            filler: any MaskFiller) throws(InferenceError) {
+        self.init(vocabulary: vocabulary, language: language,
+                  properties: try Self.properties(of: inference, vocabulary: vocabulary), filler: filler,
+                  lengthLimit: SequenceLengthLimit(vocabulary: vocabulary), name: "the model")
+    }
+
+    init(vocabulary: Vocabulary, language: SequenceLanguage, properties: [ModelProperty], filler: any MaskFiller,
+         lengthLimit: SequenceLengthLimit, name: String) {
         self.vocabulary = vocabulary
         self.language = language
         self.properties = properties
         self.filler = filler
-        maximumLength = Self.defaultMaximumLength
-        longestTokenBytes = max(16, vocabulary.tokens.map(\.utf8.count).max() ?? 0)
+        self.lengthLimit = lengthLimit
+        self.name = name
         alphabet = SequenceAlphabet(vocabulary: vocabulary, language: language)
         encoder = RTEncoder(vocabulary: vocabulary, tokenizer: RTTokenizer(language: language, mode: .strict),
                             allowsUnknownTokens: false)
@@ -92,25 +94,27 @@ public final class InferenceModel {
 
     /// The model of a folder (weights loaded; `inference.json` required). The language is `language`, else the
     /// folder's (`config.json` / `tokenizer_config.json`), else SELFIES when the vocabulary has SELFIES symbols
-    /// (GT4SD's molecule models do not record it), else SMILES.
+    /// (GT4SD's molecule models do not record it), else SMILES. `inference.json` and `training_config.json` are
+    /// checked before the weights are read.
     public convenience init(folder: ModelFolder, language: SequenceLanguage? = nil, batchSize: Int = 32) throws {
         guard let inference = folder.inference else {
             throw InferenceError("\(folder.url.path): no inference.json (it names the properties, their ranges and "
                                  + "mask lengths; GT4SD and `rt train` write one)")
         }
-        let network = try folder.loadModel()
-        let language = language ?? folder.configuration.language
-            ?? (folder.vocabulary.id(of: "[Branch1_1]") != nil ? .selfies : .smiles)
-        do throws(InferenceError) { _ = try Self.properties(of: inference, vocabulary: folder.vocabulary) } catch {
+        let properties: [ModelProperty]
+        do throws(InferenceError) { properties = try Self.properties(of: inference, vocabulary: folder.vocabulary) } catch {
             // These checks are about inference.json (against the vocabulary): name the file.
             let prefix = ModelFolder.inferenceFile + ": "
             let message = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
             throw ModelFolderError(path: folder.url.appendingPathComponent(ModelFolder.inferenceFile).path, message)
         }
-        try self.init(vocabulary: folder.vocabulary, language: language, inference: inference,
-                      filler: XLNetMaskFiller(model: network, vocabulary: folder.vocabulary, batchSize: batchSize))
-        if let trained = try folder.trainedBlockSize() { maximumLength = trained }
-        name = folder.url.path
+        let lengthLimit = try SequenceLengthLimit(folder: folder)
+        let network = try folder.loadModel()
+        let language = language ?? folder.configuration.language
+            ?? (folder.vocabulary.id(of: "[Branch1_1]") != nil ? .selfies : .smiles)
+        self.init(vocabulary: folder.vocabulary, language: language, properties: properties,
+                  filler: XLNetMaskFiller(model: network, vocabulary: folder.vocabulary, batchSize: batchSize),
+                  lengthLimit: lengthLimit, name: folder.url.path)
     }
 
     /// The property called `name` (with or without brackets).
@@ -122,30 +126,18 @@ public final class InferenceModel {
     /// The ids of an RT line (strict tokenizer: unknown tokens are errors naming the token); at most
     /// `maximumLength` of them.
     func encode(_ line: String) throws(InferenceError) -> [Int32] {
-        try checkLength(ofText: line)
+        try lengthLimit.check(text: line)
         let ids: [Int32]
         do { ids = try encoder.encode(line) } catch {
             if error.kind == .unknownToken { throw unknownTokenError(error.message) }
             throw InferenceError("\(error)")
         }
-        guard ids.count <= maximumLength else { throw Self.lengthError(tokens: ids.count, limit: maximumLength) }
+        try lengthLimit.check(tokenCount: ids.count)
         return ids
-    }
-
-    /// Refuses, without tokenizing it, a text too long to fit `maximumLength` tokens of this vocabulary.
-    func checkLength(ofText text: String) throws(InferenceError) {
-        let bytes = text.utf8.count
-        guard bytes > maximumLength * longestTokenBytes else { return }
-        throw InferenceError("sequence of \(bytes) characters exceeds the limit of \(maximumLength) tokens "
-                             + "(no \(maximumLength) tokens of this vocabulary are that long)")
     }
 
     /// `message` (e.g. "the token '[\\C@Hexpl]' is not in the vocabulary") with the model and the way out.
     func unknownTokenError(_ message: String) -> InferenceError {
         InferenceError("\(message) of \(name) (--unknown-tokens unk maps such tokens to [UNK], as the original does)")
-    }
-
-    static func lengthError(tokens: Int, limit: Int) -> InferenceError {
-        InferenceError("sequence of \(tokens) tokens exceeds the limit of \(limit)")
     }
 }

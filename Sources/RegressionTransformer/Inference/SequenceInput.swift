@@ -22,7 +22,7 @@ extension InferenceModel {
         let afterBar = input.lastIndex(of: "|").map { input[input.index(after: $0)...] } ?? input[...]
         let text = String(afterBar).trimmingASCIIWhitespace()
         guard !text.isEmpty else { throw InferenceError("empty sequence") }
-        try checkLength(ofText: text)
+        try lengthLimit.check(text: text)
         let isMoleculeModel = language == .selfies || language == .smiles
         switch format {
         case .native:

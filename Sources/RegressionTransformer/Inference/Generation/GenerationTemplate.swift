@@ -17,7 +17,7 @@ struct GenerationTemplate {
         var goals: [(name: String, value: Double)]
         switch request.source {
         case .seed(let smiles):
-            try model.checkLength(ofText: smiles)
+            try model.lengthLimit.check(text: smiles)
             let seed = try SeedMolecule(smiles: smiles, language: model.language)
             let plan = try MaskingPlan(seed: seed, request: request.masking)
             if !plan.missingAtomTypes.isEmpty {
@@ -28,7 +28,7 @@ struct GenerationTemplate {
             tokens = seed.tokens
             goals = request.goals
         case .maskedLine(let line):
-            try model.checkLength(ofText: line)
+            try model.lengthLimit.check(text: line)
             let parsed: TokenizedText
             do { parsed = try RTTokenizer(language: model.language).parse(line) } catch {
                 throw InferenceError("the masked line cannot be read: \(error)")
