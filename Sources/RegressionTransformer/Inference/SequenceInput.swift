@@ -30,13 +30,14 @@ extension InferenceModel {
         case .smiles:
             guard isMoleculeModel else { throw InferenceError("a \(language) model does not take SMILES input") }
         case .auto:
-            if language != .selfies || looksLikeKnownSELFIES(text) {
+            let symbols = language == .selfies ? selfiesSymbols(of: text) : nil
+            if language != .selfies || symbols?.allSatisfy({ vocabulary.id(of: $0) != nil }) == true {
                 if language == .smiles { try validateSMILES(text) }
                 return text
             }
             // SELFIES symbols the vocabulary lacks (e.g. [\C@Hexpl]) make a text that is not SMILES either: name
             // the symbol rather than report a SMILES parse error, or map it to [UNK] when asked.
-            if let unknown = unknownSELFIESSymbol(in: text), (try? Molecule(smiles: text)) == nil {
+            if let unknown = symbols?.first(where: { vocabulary.id(of: $0) == nil }), (try? Molecule(smiles: text)) == nil {
                 if mapsUnknownTokensToUNK { return text }
                 throw unknownTokenError("the SELFIES symbol '\(unknown)' is not in the vocabulary")
             }
@@ -54,17 +55,11 @@ extension InferenceModel {
         }
     }
 
-    /// For a text of bracketed SELFIES symbols (and `.`) only, the first symbol missing from the vocabulary.
-    func unknownSELFIESSymbol(in text: String) -> String? {
+    /// The SELFIES symbols of a text made of bracketed symbols (and `.`) only; nil for any other text.
+    func selfiesSymbols(of text: String) -> [String]? {
         guard text.first == "[" else { return nil }
-        guard let symbols = try? RTTokenizer(language: .selfies).tokenize(text), symbols.joined() == text else { return nil }
-        return symbols.first { vocabulary.id(of: $0) == nil }
-    }
-
-    /// Bracketed symbols and `.` only, each in the vocabulary.
-    func looksLikeKnownSELFIES(_ text: String) -> Bool {
-        guard text.first == "[" else { return false }
-        guard let symbols = try? RTTokenizer(language: .selfies).tokenize(text), !symbols.isEmpty else { return false }
-        return symbols.joined() == text && symbols.allSatisfy { vocabulary.id(of: $0) != nil }
+        guard let symbols = try? RTTokenizer(language: .selfies).tokenize(text), !symbols.isEmpty,
+              symbols.joined() == text else { return nil }
+        return symbols
     }
 }
