@@ -22,7 +22,8 @@ public struct MoleculeProperties: Sendable {
 
     /// Every property, however long the stereocentre search of the SA score takes.
     public init(_ molecule: Molecule) {
-        self.init(molecule, saComponents: SAScore.components)
+        let morgan = MorganFingerprint(molecule, radius: 2)
+        self.init(molecule, morgan: morgan, sa: SAScore.components(molecule, fingerprint: morgan))
     }
 
     /// The most atoms `init(_:workLimit:)` accepts. The Morgan fingerprint keeps one bond set per atom (memory
@@ -40,17 +41,12 @@ public struct MoleculeProperties: Sendable {
             throw MoleculeError(.limit, "the molecule has \(molecule.atomCount) atoms, more than the limit of "
                                 + "\(Self.maximumAtoms) for descriptors and fingerprints")
         }
-        var failure: MoleculeError?
-        self.init(molecule, saComponents: { m, fp in
-            do throws(MoleculeError) { return try SAScore.components(m, fingerprint: fp, workLimit: workLimit) } catch {
-                failure = error
-                return nil
-            }
-        })
-        if let failure { throw failure }
+        let morgan = MorganFingerprint(molecule, radius: 2)
+        self.init(molecule, morgan: morgan, sa: try SAScore.components(molecule, fingerprint: morgan, workLimit: workLimit))
     }
 
-    private init(_ molecule: Molecule, saComponents: (Molecule, MorganFingerprint) -> SAScore.Components?) {
+    /// The other properties, given the radius-2 fingerprint and the SA score's components computed from it.
+    private init(_ molecule: Molecule, morgan: MorganFingerprint, sa components: SAScore.Components?) {
         let target = SubstructureTarget(molecule)
         let crippen = Crippen.descriptors(SubstructureTarget(molecule, explicitHydrogens: true))
         qedProperties = QED.properties(molecule, target: target, logP: crippen.logP)
@@ -59,8 +55,8 @@ public struct MoleculeProperties: Sendable {
         molarRefractivity = crippen.mr
         tpsa = qedProperties.psa
         qed = QED.score(qedProperties)
-        morgan = MorganFingerprint(molecule, radius: 2)
-        sa = saComponents(molecule, morgan)?.score ?? .nan
+        self.morgan = morgan
+        sa = components?.score ?? .nan
         penalizedLogP = PenalizedLogP.unnormalized(logP: logP, sa: sa, ringPenalty: PenalizedLogP.ringPenalty(molecule))
     }
 }
