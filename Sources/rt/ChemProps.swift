@@ -103,15 +103,11 @@ struct ChemProps: ParsableCommand {
         while true {
             let lines = try batches.next()
             if lines.isEmpty { break }
-            let rows = table.lines(for: lines.map(\.text), threads: threads)
-            for (k, (line, row)) in zip(lines, rows).enumerated() {
-                if let problem = line.problem {
-                    failures.record(line: total + k + 1, reason: "parse: \(problem)")
-                    out.writeLine(table.failureLine(for: "", reason: "parse: \(problem)"))
-                } else {
-                    if !row.hasSuffix(",") { failures.record(line: total + k + 1, reason: Self.errorCell(of: row)) }
-                    out.writeLine(row)
-                }
+            let rows = table.rows(for: lines.map(\.text), threads: threads)
+            for (k, (line, computed)) in zip(lines, rows).enumerated() {
+                let row = line.problem.map { table.failureRow(for: "", valid: false, reason: "parse: \($0)") } ?? computed
+                if let error = row.error { failures.record(line: total + k + 1, reason: error) }
+                out.writeLine(row.line)
             }
             total += lines.count
         }
@@ -120,11 +116,5 @@ struct ChemProps: ParsableCommand {
             StandardError().write("\(total) lines, \(total - failures.count) valid, \(failures.count) invalid"
                                   + failures.firstFailure(in: input ?? "stdin") + "\n")
         }
-    }
-
-    /// The `error` cell of a row (its last CSV field, unquoted).
-    static func errorCell(of row: String) -> String {
-        let fields = csvSplit(row)
-        return fields.last ?? row
     }
 }

@@ -31,51 +31,53 @@ public struct PropertyTable: Sendable {
     /// The CSV header line (no newline).
     public var headerLine: String { header.joined(separator: ",") }
 
-    /// The row of an input that is not a molecule for a reason found before parsing (e.g. not UTF-8 text):
-    /// valid=0, empty cells, `reason` in `error`.
-    public func failureLine(for input: Substring, reason: String) -> String {
-        let cells = [String(LineConversion.firstToken(input)), "0"] + [String](repeating: "", count: header.count - 3)
-            + [reason]
-        return cells.map(Self.csvField).joined(separator: ",")
+    /// One CSV row (no newline) and, when the row failed, its `error` cell.
+    public struct Row: Sendable, Equatable {
+        public var line: String
+        /// The reason in the `error` column; nil for a row with properties.
+        public var error: String?
     }
 
-    /// The CSV line (no newline) for one input line; its first whitespace-separated token is the SMILES.
-    public func line(for input: Substring) -> String {
+    /// The row of an input whose properties could not be computed: `valid` (0 for an input that is not a valid
+    /// molecule — or not even text —, 1 for a valid one beyond a limit), empty cells, `reason` in `error`.
+    public func failureRow(for input: Substring, valid: Bool, reason: String) -> Row {
+        let cells = [String(LineConversion.firstToken(input)), valid ? "1" : "0"]
+            + [String](repeating: "", count: header.count - 3) + [reason]
+        return Row(line: cells.map(Self.csvField).joined(separator: ","), error: reason)
+    }
+
+    /// The CSV row for one input line; its first whitespace-separated token is the SMILES.
+    public func row(for input: Substring) -> Row {
         let token = LineConversion.firstToken(input)
-        var cells = [String(token)]
         let molecule: Molecule
         do {
             guard !token.isEmpty else { throw MoleculeError(.parse, "empty input") }
             molecule = try Molecule(smiles: token)
         } catch {
-            cells += ["0"] + [String](repeating: "", count: header.count - 3)
-            cells.append("\(error)")
-            return cells.map(Self.csvField).joined(separator: ",")
+            return failureRow(for: input, valid: false, reason: "\(error)")
         }
         let p: MoleculeProperties
         do { p = try MoleculeProperties(molecule, workLimit: CanonicalRanking.defaultWorkLimit) } catch {
-            cells += ["1"] + [String](repeating: "", count: header.count - 3)
-            cells.append("\(error)")
-            return cells.map(Self.csvField).joined(separator: ",")
+            return failureRow(for: input, valid: true, reason: "\(error)")
         }
         let q = p.qedProperties
-        cells += ["1", "\(p.molecularWeight)", "\(p.logP)", "\(p.molarRefractivity)", "\(p.tpsa)", "\(q.hba)", "\(q.hbd)",
-                  "\(q.rotb)", "\(q.arom)", "\(q.alerts)", "\(p.qed)", p.sa.isNaN ? "" : "\(p.sa)",
-                  p.penalizedLogP.isNaN ? "" : "\(p.penalizedLogP)"]
+        var cells = [String(token), "1", "\(p.molecularWeight)", "\(p.logP)", "\(p.molarRefractivity)", "\(p.tpsa)",
+                     "\(q.hba)", "\(q.hbd)", "\(q.rotb)", "\(q.arom)", "\(q.alerts)", "\(p.qed)",
+                     p.sa.isNaN ? "" : "\(p.sa)", p.penalizedLogP.isNaN ? "" : "\(p.penalizedLogP)"]
         if let fingerprint {
             let fp = fingerprint.radius == 2 ? p.morgan : MorganFingerprint(molecule, radius: fingerprint.radius)
             cells.append(fp.bits(size: fingerprint.size).onBits.map(String.init).joined(separator: " "))
         }
         cells.append("")
-        return cells.map(Self.csvField).joined(separator: ",")
+        return Row(line: cells.map(Self.csvField).joined(separator: ","), error: nil)
     }
 
-    /// Lines for a batch of inputs, computed on `threads` threads; the result is in input order.
-    public func lines(for inputs: [Substring], threads: Int) -> [String] {
-        var out = [String](repeating: "", count: inputs.count)
+    /// Rows for a batch of inputs, computed on `threads` threads; the result is in input order.
+    public func rows(for inputs: [Substring], threads: Int) -> [Row] {
+        var out = [Row](repeating: Row(line: "", error: nil), count: inputs.count)
         let workers = max(1, min(threads, inputs.count))
         if workers == 1 {
-            for (k, input) in inputs.enumerated() { out[k] = line(for: input) }
+            for (k, input) in inputs.enumerated() { out[k] = row(for: input) }
             return out
         }
         out.withUnsafeMutableBufferPointer { buffer in
@@ -83,7 +85,7 @@ public struct PropertyTable: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var k = w
                 while k < inputs.count {
-                    (base + k).pointee = line(for: inputs[k])
+                    (base + k).pointee = row(for: inputs[k])
                     k += workers
                 }
             }
