@@ -52,7 +52,7 @@ extension Trainer {
                     let loss = try ObjectiveLosses.meanCrossEntropy(logits: logits, batch: batch, tape: Tape(recording: false))
                     lossSum += Double(loss.scalarValue) * Double(batch.targetCount)
                     lossCount += batch.targetCount
-                    for (truth, predicted) in try decodeNumbers(batch, logits: logits, property: name, slots: &slots) {
+                    for (truth, predicted) in decodeNumbers(batch, logits: logits, property: name, slots: &slots) {
                         labels.append(truth)
                         predictions.append(predicted)
                     }
@@ -92,11 +92,10 @@ extension Trainer {
     /// For every sample of a property batch: the true value and the greedy prediction in the property's grammar
     /// (`NumberSlot` of the masked token count over the training data's range; slots cached by token count).
     func decodeNumbers(_ batch: CollatedBatch, logits: Tensor, property: String,
-                       slots: inout [Int: NumberSlot]) throws -> [(truth: Double, prediction: Double)] {
+                       slots: inout [Int: NumberSlot]) -> [(truth: Double, prediction: Double)] {
         let rows = batch.targetRows
         let v = logits.shape.last
         let range = training.statistics(of: property).map { $0.minimum...$0.maximum }
-        let z = logits.scalars
         var result: [(Double, Double)] = []
         var start = 0
         while start < rows.count {
@@ -114,8 +113,8 @@ extension Trainer {
                 }
                 slots[labels.count] = slot
             }
-            let distributions = (start..<end).map { row in
-                TokenDistribution(logits: z[(row * v)..<((row + 1) * v)])
+            let distributions = logits.withUnsafeBufferPointer { z in
+                (start..<end).map { row in TokenDistribution(logits: z[(row * v)..<((row + 1) * v)]) }
             }
             let prediction = slot.greedy(distributions).value
             guard prediction.isFinite else { continue }
