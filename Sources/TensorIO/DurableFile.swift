@@ -1,4 +1,3 @@
-import Tensors
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write

@@ -1,4 +1,3 @@
-import Tensors
 /// Why a file (or folder) cannot be read or written: the path, and what is wrong with it — the key, tensor or line
 /// when one is at fault. Printed as `<path>: <message>`.
 ///

@@ -1,4 +1,3 @@
-import Tensors
 /// Conversions from 16-bit floats (IEEE binary16 "F16", bfloat16 "BF16") to Float, by bit manipulation so they
 /// work on every platform (Swift's `Float16` is unavailable on some).
 public enum HalfPrecision {

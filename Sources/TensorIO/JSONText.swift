@@ -1,4 +1,3 @@
-import Tensors
 import Foundation
 
 /// Writing JSON text by hand (safetensors headers, the tool's JSON output): one place that knows how a string

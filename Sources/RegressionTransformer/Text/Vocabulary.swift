@@ -1,6 +1,5 @@
 import Foundation
 import TensorIO
-import Tensors
 
 /// The token ids of the special tokens of a vocabulary, found by their strings.
 public struct SpecialTokenIDs: Equatable, Hashable, Sendable {

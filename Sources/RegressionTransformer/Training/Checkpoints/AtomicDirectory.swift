@@ -1,6 +1,5 @@
 import Foundation
 import TensorIO
-import Tensors
 
 /// Replacing a whole directory so that a reader never sees it half-written.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import TensorIO
-import Tensors
 
 /// Where a training run stands — everything besides the weights and the optimizer's moments that a resumed run
 /// needs to continue exactly as an uninterrupted one (`trainer_state.json` in a checkpoint).
