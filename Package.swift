@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // RegressionTransformer.swift — the Regression Transformer (Born & Manica, 2023) in Swift.
 //
-// Module graph (one direction only):  rt → RegressionTransformer → { TensorIO → Tensors, Chemistry, Compression }
+// Module graph (one direction only):  rt → RegressionTransformer → { TensorIO → Tensors → CKernels, Chemistry,
+//                                                                  Compression }
 //
 // Build settings, decided once here (see docs/engine.md, "Build settings"):
 // - Every target of ours is compiled for x86-64-v3 (AVX2 + FMA). Without a -march, swiftc targets baseline
@@ -33,6 +34,12 @@ let optimised: [SwiftSetting] = [
     .unsafeFlags(["-O"] + march, .when(configuration: .debug)),
 ]
 
+/// The C kernels (AVX-512 per function via `target` attributes; the baseline is x86-64-v3 like the rest). Optimised
+/// in debug builds too; no FMA contraction, so the rounding is what the source says.
+let cKernels: [CSetting] = [
+    .unsafeFlags(["-O3", "-ffp-contract=off"] + march.filter { $0 != "-Xcc" }),
+]
+
 /// `Tensors` only (no parser of untrusted input lives there): release builds without safety checks.
 let kernels: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + march, .when(configuration: .release)),
@@ -52,7 +59,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "Tensors", swiftSettings: kernels),
+        .target(name: "CKernels", cSettings: cKernels),
+        .target(name: "Tensors", dependencies: ["CKernels"], swiftSettings: kernels),
         .target(name: "TensorIO", dependencies: ["Tensors"], swiftSettings: optimised),
         .target(name: "Chemistry", exclude: ["README.md"], resources: [.copy("Resources")], swiftSettings: optimised),
         .target(name: "Compression", swiftSettings: optimised),

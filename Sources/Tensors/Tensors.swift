@@ -5,7 +5,7 @@
 // Map of the module (one job per file):
 //   Core/        Shape, Tensor (+ creation), TensorStorage, BufferPool (reused, aligned buffers), TensorError
 //   Runtime/     Engine (thread count), Parallel (deterministic fork/join helpers)
-//   Kernels/     Gemm (the one GEMM entry point), SwiftGemm + GemmMicroKernel (our packed SIMD GEMM),
+//   Kernels/     Gemm (the one GEMM entry point), SwiftGemm (our packed GEMM around the CKernels micro-kernels),
 //                OpenBLAS (dlopen), SIMDMath (exp, Φ, reductions), Kernels (vector helpers)
 //   Autodiff/    Tape (recording, backward, custom ops), GradientSlot
 //   Ops/         differentiable ops, one family per file, forward and backward side by side, each with its

@@ -1,15 +1,46 @@
 import XCTest
 @testable import Tensors
 
-/// Both GEMM backends against a naive Double reference, for every transpose combination, edge shapes (1, odd,
-/// non-multiples of the 6×16 tile and of the 256 depth block), padded leading dimensions, alpha/beta, and
-/// thread counts.
+/// Every GEMM path — our kernels at each level this CPU supports (AVX2 6×16, AVX-512 12×32) and OpenBLAS where it
+/// loads — against a naive Double reference, for every transpose combination, edge shapes (1, odd, K = 1,
+/// non-multiples of both tiles and of the 1024 depth block), padded leading dimensions, alpha/beta, and thread
+/// counts. Bound: |error| ≤ 1e-6 · (|alpha| · Σ|aᵢbᵢ| + 1) per element, for inputs in [-1, 1].
 final class GemmTests: XCTestCase {
-    /// Backends available on this machine (OpenBLAS only where it loads; CI installs it).
-    var backends: [Gemm.Backend] { Gemm.isOpenBLASAvailable ? [.swift, .openblas] : [.swift] }
+    /// One way to compute a product.
+    enum Path: CustomStringConvertible {
+        case ours(CPU.KernelLevel)
+        case openblas
+
+        var description: String {
+            switch self {
+            case .ours(let level): return "swift/\(level.rawValue)"
+            case .openblas: return "openblas"
+            }
+        }
+    }
+
+    /// Paths available on this machine (OpenBLAS only where it loads; CI installs it). Levels the CPU lacks are
+    /// left out; `testKernelLevelsAreBitIdentical` says which.
+    var backends: [Path] {
+        CPU.KernelLevel.allCases.filter(\.isSupported).map { Path.ours($0) }
+            + (Gemm.isOpenBLASAvailable ? [.openblas] : [])
+    }
+
+    static func sgemm(_ path: Path, threads: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                      c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch path {
+        case .ours(let level):
+            SwiftGemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                            ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads, level: level)
+        case .openblas:
+            Gemm.sgemm(backend: .openblas, threads: threads, transA: transA, transB: transB, m: m, n: n, k: k,
+                       alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
 
     /// Runs one product on `backend` and compares it with the Double reference, element by element.
-    func check(_ backend: Gemm.Backend, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    func check(_ backend: Path, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                alpha: Float = 1, beta: Float = 0, pad: Int = 0, threads: Int = 2,
                file: StaticString = #filePath, line: UInt = #line) {
         var g = SeededGenerator(seed: UInt64(m * 1_000_003 + n * 1009 + k * 7 + (transA ? 1 : 0) + (transB ? 2 : 0)))
@@ -23,7 +54,7 @@ final class GemmTests: XCTestCase {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    Gemm.sgemm(backend: backend, threads: threads, transA: transA, transB: transB, m: m, n: n, k: k,
+                    Self.sgemm(backend, threads: threads, transA: transA, transB: transB, m: m, n: n, k: k,
                                alpha: alpha, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
                                beta: beta, c: cp.baseAddress!, ldc: ldc)
                 }
@@ -54,7 +85,7 @@ final class GemmTests: XCTestCase {
 
     func testAllTransposesOnEdgeShapes() {
         let shapes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 1), (5, 15, 7), (13, 33, 29), (37, 19, 300),
-                      (64, 48, 257), (150, 70, 20), (7, 130, 513)]
+                      (64, 48, 257), (150, 70, 20), (7, 130, 513), (12, 32, 1), (25, 65, 40), (11, 31, 9)]
         for backend in backends {
             for (m, n, k) in shapes {
                 for ta in [false, true] {
@@ -102,11 +133,13 @@ final class GemmTests: XCTestCase {
     /// beta = 0 must not read C: NaN there must not leak into the result.
     func testBetaZeroIgnoresGarbage() {
         for backend in backends {
-            let a = [Float](repeating: 1, count: 8 * 9), b = [Float](repeating: 2, count: 9 * 17)
-            var c = [Float](repeating: .nan, count: 8 * 17)
-            Gemm.sgemm(backend: backend, threads: 1, transA: false, transB: false, m: 8, n: 17, k: 9, alpha: 1,
-                       a: a, lda: 9, b: b, ldb: 17, beta: 0, c: &c, ldc: 17)
-            XCTAssertEqual(c, [Float](repeating: 18, count: 8 * 17), "\(backend)")
+            let a = [Float](repeating: 1, count: 13 * 9), b = [Float](repeating: 2, count: 9 * 40)
+            for (m, n) in [(8, 17), (13, 40)] {
+                var c = [Float](repeating: .nan, count: m * n)
+                Self.sgemm(backend, threads: 1, transA: false, transB: false, m: m, n: n, k: 9, alpha: 1,
+                           a: a, lda: 9, b: b, ldb: n, beta: 0, c: &c, ldc: n)
+                XCTAssertEqual(c, [Float](repeating: 18, count: m * n), "\(backend) \(m)x\(n)")
+            }
         }
     }
 
@@ -122,6 +155,41 @@ final class GemmTests: XCTestCase {
         Gemm.sgemm(backend: .swift, threads: 2, transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
                    a: a, lda: k, b: b, ldb: n, beta: 0, c: &c2, ldc: n)
         XCTAssertEqual(c1, c2)
+    }
+
+    /// Our kernels at every level give bit-identical results (same FMA chain per element, same depth blocks, same
+    /// epilogue), on full and partial tiles, every transpose, alpha/beta, several depth blocks, 1 and 2 threads —
+    /// so a run reproduces whether or not the machine has AVX-512.
+    func testKernelLevelsAreBitIdentical() throws {
+        let levels = CPU.KernelLevel.allCases.filter(\.isSupported)
+        guard levels.count > 1 else {
+            throw XCTSkip("this CPU lacks avx512f (has: \(CPU.features)): only the AVX2 kernels can run")
+        }
+        var g = SeededGenerator(seed: 11)
+        let shapes = [(12, 32, 7), (13, 33, 1), (97, 130, 300), (50, 64, 1100), (200, 96, 64), (7, 40, 2050)]
+        for (m, n, k) in shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                    let a = (0..<(m * k)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+                    let b = (0..<(k * n)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+                    let c0 = (0..<(m * n)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
+                    var results: [[Float]] = []
+                    for level in levels {
+                        for threads in [1, 2] {
+                            var c = c0
+                            SwiftGemm.sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, a: a,
+                                            lda: ta ? m : k, b: b, ldb: tb ? k : n, beta: beta, c: &c, ldc: n,
+                                            threads: threads, level: level)
+                            results.append(c)
+                        }
+                    }
+                    for r in results.dropFirst() {
+                        XCTAssertTrue(r.elementsEqual(results[0]) { $0.bitPattern == $1.bitPattern },
+                                      "\(ta ? "T" : "N")\(tb ? "T" : "N") \(m)x\(n)x\(k) alpha \(alpha) beta \(beta)")
+                    }
+                }
+            }
+        }
     }
 
     /// Per-head products addressed by offsets into `[B·L, H·d]` layouts equal separate products on copies.

@@ -1,46 +1,98 @@
-import Dispatch
+import CKernels
 
-/// Our own SGEMM, used when OpenBLAS is absent (or `RT_BLAS=swift`): Goto/BLIS blocking around
-/// `GemmMicroKernel`.
+/// Our own SGEMM (the `swift` backend): Goto/BLIS blocking in Swift around the register-blocked micro-kernels of
+/// `CKernels` — 6×16 tiles with AVX2 + FMA (the baseline), 12×32 tiles with AVX-512 where the CPU has it
+/// (`CPU.level`).
 ///
 /// `C = alpha · op(A) · op(B) + beta · C`, row-major, op(X) = X or Xᵀ. Loops, outermost first:
-/// column blocks of `nc` → depth blocks of `kc` (pack `op(B)[pc..<pc+kc, jc..<jc+nc]` into zero-padded
-/// 16-wide panels, shared by all threads) → work units (row block of `mc` × one 16-wide panel, split into
-/// contiguous runs over the threads; each thread packs its `mc × kc` slice of op(A) into zero-padded 6-row
-/// panels when the row block changes) → 6-row panels → micro-kernel. Transposes are absorbed by the packing.
+/// column blocks of `nc` → depth blocks of `kc` (pack `op(B)[pc..<pc+kc, jc..<jc+nc]` into zero-padded `nr`-wide
+/// panels, shared by all threads) → work units (row block of `mc` × one panel, split into contiguous runs over the
+/// threads; each thread packs its `mc × kc` slice of op(A) into zero-padded `mr`-row panels when the row block
+/// changes) → `mr`-row panels → micro-kernel. Transposes are absorbed by the packing.
 ///
-/// When op(B) has at most 32 columns (e.g. attention's P·V per head), A is not packed: the micro-kernel reads it
-/// in place (`GemmMicroKernel.tileDirectA`).
+/// When op(B) has at most 32 columns (e.g. attention's P·V per head), A is not packed: the 6×16 kernel reads it in
+/// place (`rt_sgemm_tile_6x16_direct`), at every level.
 ///
-/// Every element of C is computed by one thread with the same order of additions whatever the thread count,
-/// so results are bit-identical for 1 or N threads.
+/// Every element of C is the same chain of fused multiply-adds over p = 0, 1, … within each depth block (whose
+/// bounds depend on k only), followed by fma(alpha, sum, beta · C) — whatever the thread count, the tile size or
+/// the instruction set. Results are therefore bit-identical on 1 or N threads and at every kernel level.
 enum SwiftGemm {
-    static let mr = GemmMicroKernel.mr, nr = GemmMicroKernel.nr
     /// Depth of a packed block. Deep blocks win: measured on Zen 4 (1 thread, CPU clock) the K = 1024 shapes
     /// ran at 87 GFLOP/s with kc = 256 (C re-read 4 times), 94 with 512 and 104 with 1024, while the other
-    /// shapes did not change; the `kc × 16` B panel (64 KiB) then streams from L2 instead of sitting in L1.
+    /// shapes did not change. The same for every level: the depth blocks fix the rounding.
     static let kc = 1024
-    /// Rows of op(A) packed at once (`mc × kc` ≤ 576 KiB, in the core's L2).
+    /// Rows of op(A) packed at once (`mc × kc` ≤ 576 KiB, in the core's L2); a multiple of both tile heights.
     static let mcMax = 144
     /// Floats of op(B) packed at once (`kc × nc` ≤ 8 MiB, shared by the threads in L3).
     static let packedBLimit = 1 << 21
+    /// Products with at most this many columns read A in place with the 6×16 kernel.
+    static let directAColumns = 32
+
+    /// A micro-kernel's tile.
+    struct Tile {
+        let mr: Int, nr: Int
+        let wide: Bool  // the 12×32 AVX-512 kernel (else the 6×16 one)
+
+        static let baseline = Tile(mr: 6, nr: 16, wide: false)
+        static let avx512 = Tile(mr: Int(RT_AVX512_MR), nr: Int(RT_AVX512_NR), wide: true)
+
+        static func `for`(_ level: CPU.KernelLevel) -> Tile { level == .avx512 ? .avx512 : .baseline }
+
+        /// `C[0..<mr, 0..<nr] = fma(alpha, Σ_p a[p]·b[p], beta · C)` from packed panels.
+        @inline(__always)
+        func run(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                 _ ldc: Int, _ alpha: Float, _ beta: Float) {
+            if wide { rt_sgemm_tile_12x32_avx512(kc, a, b, c, ldc, alpha, beta) } else {
+                rt_sgemm_tile_6x16(kc, a, b, c, ldc, alpha, beta)
+            }
+        }
+
+        /// A partial tile (`rows ≤ mr`, `cols ≤ nr`) from zero-padded panels: the full tile's sums go to a scratch
+        /// tile, then only the valid part is merged into C with the same rounding as a full tile.
+        func runEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                     _ ldc: Int, _ alpha: Float, _ beta: Float, rows: Int, cols: Int) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { buf in
+                let t = buf.baseAddress!
+                run(kc, a, b, t, nr, 1, 0)
+                SwiftGemm.merge(t, ldt: nr, into: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
+            }
+        }
+    }
+
+    /// `C = alpha · T` (beta = 0, C not read) or `fma(alpha, T, beta · C)` on a `rows × cols` block — the
+    /// epilogue of the micro-kernels, for partial tiles.
+    @inline(__always)
+    static func merge(_ t: UnsafePointer<Float>, ldt: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int,
+                      cols: Int, alpha: Float, beta: Float) {
+        for r in 0..<rows {
+            let crow = c + r * ldc, trow = t + r * ldt
+            if beta == 0 {
+                for j in 0..<cols { crow[j] = alpha * trow[j] }
+            } else {
+                for j in 0..<cols { crow[j] = (beta * crow[j]).addingProduct(alpha, trow[j]) }
+            }
+        }
+    }
 
     static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int,
+                      level: CPU.KernelLevel = CPU.level) {
         if m <= 0 || n <= 0 { return }
         if k <= 0 || alpha == 0 {
             scale(c, ldc: ldc, m: m, n: n, beta: beta)
             return
         }
+        // With at most two 16-wide panels, A is read in place: packing it would cost more than the product.
+        let directA = n <= directAColumns
+        let tile = directA ? Tile.baseline : Tile.for(level)
+        let mr = tile.mr, nr = tile.nr
         // Below ~0.5 M multiply-adds a fork/join costs more than it saves.
         let useThreads = m * n * k < (1 << 19) ? 1 : max(1, threads)
 
         let kcBlock = min(kc, k)
         let ncMax = max(nr, packedBLimit / kcBlock / nr * nr)
         let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
-        // With at most two column panels, A is read in place: packing it would cost more than the product.
-        let directA = n <= 2 * nr
         // Row blocks: as few as fit mcMax, at least one per thread when there are enough rows, sizes balanced.
         var mBlocks = (m + mcMax - 1) / mcMax
         if useThreads > 1, m >= useThreads * 4 * mr { mBlocks = (mBlocks + useThreads - 1) / useThreads * useThreads }
@@ -61,8 +113,8 @@ enum SwiftGemm {
                         // Pack op(B) block.
                         Parallel.forRanges(panels, grain: 8, threads: useThreads) { r in
                             for panel in r {
-                                packB(transB: transB, b: b, ldb: ldb, row0: pc, col0: jc + panel * nr,
-                                      kc: kcur, cols: min(nr, ncur - panel * nr), into: bp + panel * nr * kcur)
+                                packB(transB: transB, b: b, ldb: ldb, row0: pc, col0: jc + panel * nr, kc: kcur,
+                                      cols: min(nr, ncur - panel * nr), nr: nr, into: bp + panel * nr * kcur)
                             }
                         }
                         // Compute: units = (row block, panel), row-block-major, contiguous runs per thread,
@@ -72,7 +124,7 @@ enum SwiftGemm {
                         let bounds = balancedSplit(units: units, parts: parts) { u in
                             min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
                         }
-                        let work: (Int) -> Void = { part in
+                        Parallel.run(parts: parts, threads: parts) { part in
                             let u0 = bounds[part], u1 = bounds[part + 1]
                             let ap = apAll + part * mc * kcur
                             var packedBlock = -1
@@ -83,7 +135,7 @@ enum SwiftGemm {
                                 let mcur = min(mc, m - i0)
                                 if block != packedBlock && !directA {
                                     packA(transA: transA, a: a, lda: lda, row0: i0, col0: pc, rows: mcur, kc: kcur,
-                                          into: ap)
+                                          mr: mr, into: ap)
                                     packedBlock = block
                                 }
                                 let firstPanel = u - block * panels
@@ -97,23 +149,23 @@ enum SwiftGemm {
                                         let cTile = c + (i0 + ir) * ldc + jc + panel * nr
                                         if directA {
                                             let i = i0 + ir
-                                            let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
                                             if rows == mr && cols == nr {
-                                                GemmMicroKernel.tileDirectA(kcur, aStrip, rowStride: transA ? 1 : lda,
-                                                                            kStride: transA ? lda : 1, bPanel, cTile, ldc,
-                                                                            alpha, betaHere)
+                                                let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
+                                                rt_sgemm_tile_6x16_direct(kcur, aStrip, transA ? 1 : lda,
+                                                                          transA ? lda : 1, bPanel, cTile, ldc,
+                                                                          alpha, betaHere)
                                             } else {
                                                 // Pack just this strip (zero-padded) for the edge kernel.
                                                 packA(transA: transA, a: a, lda: lda, row0: i, col0: pc, rows: rows,
-                                                      kc: kcur, into: ap)
-                                                GemmMicroKernel.edgeTile(kcur, ap, bPanel, cTile, ldc, alpha, betaHere,
-                                                                         rows: rows, cols: cols)
+                                                      kc: kcur, mr: mr, into: ap)
+                                                tile.runEdge(kcur, ap, bPanel, cTile, ldc, alpha, betaHere,
+                                                             rows: rows, cols: cols)
                                             }
                                         } else if rows == mr && cols == nr {
-                                            GemmMicroKernel.tile(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere)
+                                            tile.run(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere)
                                         } else {
-                                            GemmMicroKernel.edgeTile(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha,
-                                                                     betaHere, rows: rows, cols: cols)
+                                            tile.runEdge(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere,
+                                                         rows: rows, cols: cols)
                                         }
                                         ir += mr
                                     }
@@ -121,7 +173,6 @@ enum SwiftGemm {
                                 u += lastPanel - firstPanel
                             }
                         }
-                        if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
                         pc += kcur
                     }
                     jc += ncur
@@ -155,32 +206,26 @@ enum SwiftGemm {
         }
     }
 
-    /// Packs `op(A)[row0 ..< row0+rows, col0 ..< col0+kc]` into 6-row panels: panel `q` holds, for each
-    /// `p < kc`, the 6 values `op(A)[row0 + 6q + r, col0 + p]` (r = 0..<6) contiguously; rows past `rows`
+    /// Packs `op(A)[row0 ..< row0+rows, col0 ..< col0+kc]` into `mr`-row panels: panel `q` holds, for each
+    /// `p < kc`, the `mr` values `op(A)[row0 + mr·q + r, col0 + p]` (r = 0..<mr) contiguously; rows past `rows`
     /// are zero.
     @inline(__always)
     static func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, row0: Int, col0: Int, rows: Int, kc: Int,
-                      into out: UnsafeMutablePointer<Float>) {
+                      mr: Int, into out: UnsafeMutablePointer<Float>) {
         var q = 0
         while q < rows {
             let dst = out + q * kc
             let valid = min(mr, rows - q)
             if transA {
-                // op(A)[i, p] = A[p, i]: the 6 values of one p are contiguous.
+                // op(A)[i, p] = A[p, i]: the mr values of one p are contiguous.
                 let src = a + col0 * lda + row0 + q
-                if valid == mr {
-                    for p in 0..<kc {
-                        let s = src + p * lda, d = dst + p * mr
-                        d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5]
-                    }
-                } else {
-                    for p in 0..<kc {
-                        let s = src + p * lda, d = dst + p * mr
-                        for r in 0..<mr { d[r] = r < valid ? s[r] : 0 }
-                    }
+                for p in 0..<kc {
+                    let d = dst + p * mr
+                    d.update(from: src + p * lda, count: valid)
+                    if valid < mr { (d + valid).update(repeating: 0, count: mr - valid) }
                 }
             } else {
-                // op(A)[i, p] = A[i, p]: rows are contiguous; interleave 6 of them.
+                // op(A)[i, p] = A[i, p]: rows are contiguous; interleave mr of them.
                 for r in 0..<mr {
                     if r < valid {
                         let s = a + (row0 + q + r) * lda + col0
@@ -194,27 +239,20 @@ enum SwiftGemm {
         }
     }
 
-    /// Packs `op(B)[row0 ..< row0+kc, col0 ..< col0+cols]` (cols ≤ 16) into one panel: for each `p < kc`,
-    /// 16 contiguous values, zero past `cols`.
+    /// Packs `op(B)[row0 ..< row0+kc, col0 ..< col0+cols]` (cols ≤ nr) into one panel: for each `p < kc`,
+    /// `nr` contiguous values, zero past `cols`.
     @inline(__always)
     static func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, row0: Int, col0: Int, kc: Int, cols: Int,
-                      into out: UnsafeMutablePointer<Float>) {
+                      nr: Int, into out: UnsafeMutablePointer<Float>) {
         if !transB {
             let src = b + row0 * ldb + col0
-            if cols == nr {
-                for p in 0..<kc {
-                    let s = src + p * ldb, d = out + p * nr
-                    GemmMicroKernel.store(d, GemmMicroKernel.load(s))
-                    GemmMicroKernel.store(d + 8, GemmMicroKernel.load(s + 8))
-                }
-            } else {
-                for p in 0..<kc {
-                    let s = src + p * ldb, d = out + p * nr
-                    for j in 0..<nr { d[j] = j < cols ? s[j] : 0 }
-                }
+            for p in 0..<kc {
+                let d = out + p * nr
+                d.update(from: src + p * ldb, count: cols)
+                if cols < nr { (d + cols).update(repeating: 0, count: nr - cols) }
             }
         } else {
-            // op(B)[p, j] = B[j, p]: each of the 16 columns is a contiguous run of B.
+            // op(B)[p, j] = B[j, p]: each of the nr columns is a contiguous run of B.
             for j in 0..<nr {
                 if j < cols {
                     let s = b + (col0 + j) * ldb + row0

@@ -1,0 +1,163 @@
+// A persistent fork/join pool: workers created once, spinning briefly between jobs and then sleeping.
+//
+// Why not libdispatch: on the 2-core KVM machines `DispatchQueue.concurrentPerform` often ran a 2-part job of
+// ~1.5 ms entirely on the calling thread (the worker woke too late), so a 2-thread GEMM ran at the 1-thread rate
+// in about half the calls (docs/engine.md §6).
+//
+// Protocol. A job is published as (fn, ctx, parts) plus a 64-bit ticket = generation << 32 | next part. Workers
+// claim parts by compare-and-swap on the ticket, so a worker that arrives late, after its job was replaced, fails
+// its swap (the generation no longer matches) and can never run a part of the wrong job. The owner closes the old
+// ticket before it writes the next job's fields, and opens the new ticket after, so a successful claim always reads
+// the fields of its own job. Completion is a per-job counter the owner waits on.
+#include "CKernels.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define PART_MASK 0xFFFFFFFFull
+#define CLOSED PART_MASK
+
+static pthread_mutex_t owner_lock = PTHREAD_MUTEX_INITIALIZER;  // held by the thread running a job
+static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sleep_cond = PTHREAD_COND_INITIALIZER;
+
+static _Atomic uint64_t ticket = CLOSED;      // generation << 32 | next part to claim
+static _Atomic uint32_t generation;           // bumped once per job, after the ticket opens
+static _Atomic long sleepers;
+static _Atomic long spin_nanoseconds = 300000;
+static _Atomic long workers_created;
+
+// The current job (relaxed atomics: read by workers only between loading a ticket and claiming from it).
+static _Atomic(rt_task_fn) job_fn;
+static _Atomic(void *) job_ctx;
+static _Atomic long job_parts;
+static _Atomic long job_workers;               // workers 0..<job_workers take part
+static _Atomic long parts_done;
+
+static _Thread_local int inside_task;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static long now_nanoseconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+/// Claims and runs parts of job `gen` until none is left (or the job was replaced).
+static void run_parts(uint32_t gen) {
+    for (;;) {
+        uint64_t t = atomic_load_explicit(&ticket, memory_order_acquire);
+        if ((uint32_t)(t >> 32) != gen) return;
+        const long parts = atomic_load_explicit(&job_parts, memory_order_relaxed);
+        const rt_task_fn fn = atomic_load_explicit(&job_fn, memory_order_relaxed);
+        void *ctx = atomic_load_explicit(&job_ctx, memory_order_relaxed);
+        const uint64_t part = t & PART_MASK;
+        if (part >= (uint64_t)parts) return;
+        if (!atomic_compare_exchange_weak_explicit(&ticket, &t, t + 1, memory_order_acq_rel, memory_order_acquire))
+            continue;
+        inside_task = 1;
+        fn(ctx, (long)part);
+        inside_task = 0;
+        atomic_fetch_add_explicit(&parts_done, 1, memory_order_release);
+    }
+}
+
+typedef struct { long index; uint32_t seen; } worker_start;
+
+static void *worker_main(void *arg) {
+    const worker_start start = *(worker_start *)arg;
+    free(arg);
+    uint32_t seen = start.seen;
+    for (;;) {
+        uint32_t gen;
+        long spin_start = 0;
+        unsigned spins = 0;
+        while ((gen = atomic_load(&generation)) == seen) {
+            cpu_relax();
+            if ((++spins & 63) != 0) continue;
+            const long now = now_nanoseconds();
+            if (spin_start == 0) { spin_start = now; continue; }
+            if (now - spin_start < atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed)) continue;
+            pthread_mutex_lock(&sleep_lock);
+            atomic_fetch_add(&sleepers, 1);
+            while (atomic_load(&generation) == seen) pthread_cond_wait(&sleep_cond, &sleep_lock);
+            atomic_fetch_sub(&sleepers, 1);
+            pthread_mutex_unlock(&sleep_lock);
+            spin_start = 0;
+        }
+        seen = gen;
+        if (start.index < atomic_load_explicit(&job_workers, memory_order_relaxed)) run_parts(gen);
+    }
+    return NULL;
+}
+
+/// Creates workers until there are `wanted` (called by the owner only). Returns how many exist.
+static long ensure_workers(long wanted) {
+    long have = atomic_load(&workers_created);
+    while (have < wanted) {
+        worker_start *s = malloc(sizeof *s);
+        if (!s) break;
+        s->index = have;
+        s->seen = atomic_load(&generation);
+        pthread_t thread;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        const int failed = pthread_create(&thread, &attr, worker_main, s);
+        pthread_attr_destroy(&attr);
+        if (failed) { free(s); break; }
+        have += 1;
+        atomic_store(&workers_created, have);
+    }
+    return have;
+}
+
+void rt_pool_run(long parts, long threads, rt_task_fn fn, void *ctx) {
+    if (parts <= 0) return;
+    if (parts == 1 || threads <= 1 || inside_task || pthread_mutex_trylock(&owner_lock) != 0) {
+        for (long p = 0; p < parts; p++) fn(ctx, p);
+        return;
+    }
+    long helpers = threads - 1 < parts - 1 ? threads - 1 : parts - 1;
+    helpers = ensure_workers(helpers) < helpers ? atomic_load(&workers_created) : helpers;
+
+    const uint32_t gen = atomic_load(&generation) + 1;
+    atomic_store(&ticket, ((uint64_t)gen << 32) | CLOSED);  // claims of the previous job now fail
+    atomic_store_explicit(&job_fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&job_ctx, ctx, memory_order_relaxed);
+    atomic_store_explicit(&job_parts, parts, memory_order_relaxed);
+    atomic_store_explicit(&job_workers, helpers, memory_order_relaxed);
+    atomic_store_explicit(&parts_done, 0, memory_order_relaxed);
+    atomic_store(&ticket, (uint64_t)gen << 32);             // open (release: the fields above are visible)
+    atomic_store(&generation, gen);
+    if (atomic_load(&sleepers) > 0) {
+        pthread_mutex_lock(&sleep_lock);
+        pthread_cond_broadcast(&sleep_cond);
+        pthread_mutex_unlock(&sleep_lock);
+    }
+
+    run_parts(gen);
+    unsigned spins = 0;
+    while (atomic_load_explicit(&parts_done, memory_order_acquire) < parts) {
+        cpu_relax();
+        if (++spins > 4096) sched_yield();
+    }
+    atomic_store(&ticket, ((uint64_t)gen << 32) | CLOSED);
+    pthread_mutex_unlock(&owner_lock);
+}
+
+void rt_pool_set_spin_microseconds(long microseconds) {
+    atomic_store(&spin_nanoseconds, microseconds < 0 ? 0 : microseconds * 1000);
+}
+
+long rt_pool_worker_count(void) { return atomic_load(&workers_created); }
