@@ -49,7 +49,7 @@ struct XLNetBenchArguments: ParsableArguments {
     /// The keys every rt-bench/1 line starts with.
     func commonJSON(mode: String, benchmark: XLNetBenchmark) -> [(String, String)] {
         [("schema", "\"rt-bench/1\""), ("engine", "\"swift\""),
-         ("engine_version", jsonString("rt \(RegressionTransformerInfo.version), GEMM \(Gemm.backend.rawValue)")),
+         ("engine_version", jsonString("rt \(RegressionTransformerInfo.version), GEMM \(Gemm.pathDescription)")),
          ("mode", jsonString(mode)), ("threads", "\(threads)"), ("layers", "\(layers)"), ("d_model", "\(dModel)"),
          ("heads", "\(heads)"), ("d_inner", "\(dInner)"), ("vocab", "\(vocab)"), ("dropout", "\(dropout)"),
          ("params", "\(benchmark.parameterCount)"), ("seed", "\(seed)"), ("query_stream", jsonString(queryStream.rawValue)),

@@ -24,9 +24,10 @@ struct RT: ParsableCommand {
               rt generate --from 'CCO…' --goal qed=0.9 --samples 10   molecules like a seed with a property goal
               rt evaluate regression test.csv --text-column smiles   RMSE, Pearson, Spearman (+ parity plot)
               rt train --train train.txt --config small.json --output my-model   train an RT (Ctrl-C, --resume)
+              rt doctor                     the CPU, kernels and GEMM paths chosen for this machine
             """,
         version: RegressionTransformerInfo.version,
         subcommands: [Tokenize.self, Vocab.self, Bench.self, Chem.self, ModelCommand.self, Embed.self, Predict.self,
-                      Generate.self, Evaluate.self, Train.self]
+                      Generate.self, Evaluate.self, Train.self, Doctor.self]
     )
 }

@@ -120,6 +120,9 @@ final class GemmTests: XCTestCase {
                 check(backend, transA: ta, transB: tb, m: 13, n: 35, k: 1100, beta: 0.5)
             }
             check(backend, transA: false, transB: true, m: 7, n: 2100, k: 1030)
+            // Transposed A with a stride beyond SwiftGemm.directTransposedStride: the packed-A path.
+            check(backend, transA: true, transB: false, m: 4100, n: 45, k: 9, beta: 0.5)
+            check(backend, transA: true, transB: true, m: 4099, n: 33, k: 3, pad: 1)
         }
     }
 
@@ -166,7 +169,8 @@ final class GemmTests: XCTestCase {
             throw XCTSkip("this CPU lacks avx512f (has: \(CPU.features)): only the AVX2 kernels can run")
         }
         var g = SeededGenerator(seed: 11)
-        let shapes = [(12, 32, 7), (13, 33, 1), (97, 130, 300), (50, 64, 1100), (200, 96, 64), (7, 40, 2050)]
+        let shapes = [(12, 32, 7), (13, 33, 1), (97, 130, 300), (50, 64, 1100), (200, 96, 64), (7, 40, 2050),
+                      (4101, 40, 5)]
         for (m, n, k) in shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {

@@ -40,6 +40,15 @@ void rt_cpu_signature(int *family, int *model, int *stepping);
 void rt_cpu_brand(char *out);
 
 // ---------------------------------------------------------------------------------------------------------------
+// Library loading (loader.c)
+
+/// Loads a fresh copy of the shared library `path` in a new namespace (Linux `dlmopen(LM_ID_NEWLM)`), with the
+/// environment variable `variable` set to `value` while its constructors run (restored afterwards). Returns the
+/// `dlopen`-style handle, or NULL (also on systems without `dlmopen`). Not thread-safe with respect to other
+/// threads reading the environment at the same moment.
+void *rt_dlopen_fresh(const char *path, const char *variable, const char *value);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Thread pool (pool.c)
 
 /// A task: `fn(ctx, part)` for every part of a job.
@@ -78,6 +87,10 @@ enum { RT_AVX512_MR = 12, RT_AVX512_NR = 32 };
 /// 12×32 tile with AVX-512F. Only call when `rt_cpu_features() & RT_CPU_AVX512F`.
 void rt_sgemm_tile_12x32_avx512(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
                                 float beta);
+
+/// The 12×32 tile reading A in place (strides as for `rt_sgemm_tile_6x16_direct`).
+void rt_sgemm_tile_12x32_avx512_direct(long kc, const float *a, long row_stride, long k_stride, const float *b,
+                                       float *c, long ldc, float alpha, float beta);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Peak probes (peak.c): `iterations` rounds of independent multiply-adds with no memory traffic, for the

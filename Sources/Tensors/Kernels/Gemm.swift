@@ -8,44 +8,54 @@ import Foundation
 /// `a: x + h·dₕ, lda: H·dₕ`. With `beta == 0`, C is write-only (it may hold garbage or NaN); `beta == 1`
 /// accumulates (used for gradients).
 ///
-/// Backends (docs/engine.md §4.2): OpenBLAS when `libopenblas.so.0` can be loaded, else our own `SwiftGemm`.
-/// `RT_BLAS=swift|openblas` forces one. Threads: `Engine.threads` (both backends), or one thread inside
-/// `withSingleThreadedBLAS` — the rule is never to run a multi-threaded GEMM inside a parallel region.
+/// Backends (docs/engine.md §4.2): our own GEMM (`SwiftGemm`, at `CPU.level`) and OpenBLAS when
+/// `libopenblas.so.0` loads. Which one serves a product is decided per shape class by measurement on this machine
+/// (`GemmDispatch`, cached); `RT_BLAS=swift|openblas` forces one for everything. Threads: `Engine.threads` (both
+/// backends), or one thread inside `withSingleThreadedBLAS` — the rule is never to run a multi-threaded GEMM inside
+/// a parallel region.
 public enum Gemm {
     /// A GEMM implementation.
-    public enum Backend: String, CaseIterable, Sendable {
-        /// Our packed, register-blocked SIMD GEMM (`SwiftGemm`).
+    public enum Backend: String, CaseIterable, Codable, Sendable {
+        /// Our packed, register-blocked GEMM (`SwiftGemm` around the `CKernels` micro-kernels).
         case swift
         /// OpenBLAS's `cblas_sgemm`, loaded at run time.
         case openblas
     }
 
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var selected: Backend?
+    /// Guards `routes` and `decision` (separate from `lock`: measuring calls GEMMs, which take `lock`).
+    private static let routeLock = NSLock()
+    /// The backend of each `GemmDispatch.ShapeClass` (by `allCases` index), resolved on first use.
+    nonisolated(unsafe) private static var routes: [Backend]?
+    /// The measured decision behind `routes` (nil when a backend is forced).
+    nonisolated(unsafe) private static var decision: GemmDispatch.Decision?
     nonisolated(unsafe) private static var openBLASThreads = 0
     nonisolated(unsafe) private static var singleThreadDepth = 0
 
     /// True when OpenBLAS could be loaded.
     public static var isOpenBLASAvailable: Bool { OpenBLASLibrary.shared != nil }
 
-    /// A one-line description of the loaded OpenBLAS (file and kernel family), or why it could not be loaded.
+    /// A one-line description of the loaded OpenBLAS (file, kernel family and how it was chosen), or why it could
+    /// not be loaded.
     public static var openBLASDescription: String {
-        if let lib = OpenBLASLibrary.shared { return "\(lib.soname) (core: \(lib.coreName ?? "unknown"))" }
+        if let lib = OpenBLASLibrary.shared {
+            return "\(lib.soname) (core: \(lib.coreName ?? "unknown"), \(lib.coreChoice))"
+        }
         return OpenBLASLibrary.loadError ?? "not found"
     }
 
-    /// The backend requested by the environment: `RT_BLAS=swift|openblas`, or when unset OpenBLAS if it loads
-    /// and Swift otherwise.
+    /// `openblas_get_config()` of the loaded OpenBLAS (version and build), when it says.
+    public static var openBLASConfig: String? { OpenBLASLibrary.shared?.config }
+
+    /// The backend requested by the environment (`RT_BLAS=swift|openblas`), nil when unset.
     /// - Throws: `TensorError.backendUnavailable` for an unknown value, or `openblas` without OpenBLAS.
-    public static func backendFromEnvironment() throws -> Backend {
-        if let b = try requestedBackend() {
-            if b == .openblas && !isOpenBLASAvailable {
-                throw TensorError.backendUnavailable(
-                    detail: "RT_BLAS=openblas but OpenBLAS is unavailable: \(openBLASDescription)")
-            }
-            return b
+    public static func backendFromEnvironment() throws -> Backend? {
+        guard let b = try requestedBackend() else { return nil }
+        if b == .openblas && !isOpenBLASAvailable {
+            throw TensorError.backendUnavailable(
+                detail: "RT_BLAS=openblas but OpenBLAS is unavailable: \(openBLASDescription)")
         }
-        return isOpenBLASAvailable ? .openblas : .swift
+        return b
     }
 
     /// The backend `RT_BLAS` names (any case), or nil when it is unset or empty; whether it can be loaded is
@@ -59,31 +69,70 @@ public enum Gemm {
         return b
     }
 
-    /// The backend in use. Resolved on first use from `backendFromEnvironment()`; if the environment asks for
-    /// something impossible, the Swift GEMM is used and a warning goes to stderr once (tools call
-    /// `backendFromEnvironment()` first to turn that into an error).
-    public static var backend: Backend {
-        lock.lock()
-        defer { lock.unlock() }
-        if let s = selected { return s }
-        let b: Backend
-        do { b = try backendFromEnvironment() } catch {
-            FileHandle.standardError.write(Data("warning: \(error); using the Swift GEMM\n".utf8))
-            b = .swift
+    /// The backend per shape class, resolving it on first use: `RT_BLAS` or `setBackend` when set, else the
+    /// measured decision (`GemmDispatch.decide()`). If the environment asks for something impossible, the
+    /// decision is used and a warning goes to stderr once (tools call `backendFromEnvironment()` first to turn
+    /// that into an error).
+    static var resolvedRoutes: [Backend] {
+        if let r = routes { return r }
+        routeLock.lock()
+        defer { routeLock.unlock() }
+        if let r = routes { return r }
+        var forced: Backend?
+        do { forced = try backendFromEnvironment() } catch {
+            FileHandle.standardError.write(Data("warning: \(error); choosing the GEMM by measurement\n".utf8))
         }
-        selected = b
-        return b
+        let r: [Backend]
+        if let forced {
+            r = GemmDispatch.ShapeClass.allCases.map { _ in forced }
+        } else {
+            let d = GemmDispatch.decide()
+            decision = d
+            r = GemmDispatch.ShapeClass.allCases.map { d.backend(for: $0) }
+        }
+        routes = r
+        return r
     }
 
-    /// Selects the backend for all later calls.
+    /// The backend serving products of `shapeClass`.
+    public static func backend(for shapeClass: GemmDispatch.ShapeClass) -> Backend {
+        resolvedRoutes[GemmDispatch.ShapeClass.allCases.firstIndex(of: shapeClass)!]
+    }
+
+    /// The measured decision in use, or nil when a backend is forced (`RT_BLAS`, `setBackend`).
+    public static var dispatchDecision: GemmDispatch.Decision? {
+        _ = resolvedRoutes
+        routeLock.lock()
+        defer { routeLock.unlock() }
+        return decision
+    }
+
+    /// One line naming the path of every shape class, e.g.
+    /// `large: swift/avx512, sequence: swift/avx512, attention: openblas/Cooperlake (measured)`.
+    public static var pathDescription: String {
+        let forced = dispatchDecision == nil
+        let parts = GemmDispatch.ShapeClass.allCases.map { c -> String in
+            let b = backend(for: c)
+            let detail = b == .swift ? CPU.level.rawValue : (OpenBLASLibrary.shared?.coreName ?? "?")
+            return "\(c.rawValue): \(b.rawValue)/\(detail)"
+        }
+        return parts.joined(separator: ", ") + (forced ? " (forced)" : " (measured)")
+    }
+
+    /// Sends every later product to `b` (benchmarks and tests); `nil` returns to the measured decision.
     /// - Throws: `TensorError.backendUnavailable` when asking for OpenBLAS and it is absent.
-    public static func setBackend(_ b: Backend) throws {
+    public static func setBackend(_ b: Backend?) throws {
         if b == .openblas && !isOpenBLASAvailable {
             throw TensorError.backendUnavailable(detail: "OpenBLAS is unavailable: \(openBLASDescription)")
         }
-        lock.lock()
-        selected = b
-        lock.unlock()
+        routeLock.lock()
+        if let b {
+            routes = GemmDispatch.ShapeClass.allCases.map { _ in b }
+            decision = nil
+        } else {
+            routes = nil
+        }
+        routeLock.unlock()
     }
 
     /// Called by `Engine.setThreads`.
@@ -96,11 +145,20 @@ public enum Gemm {
     /// Threads a GEMM may use right now.
     static var effectiveThreads: Int { singleThreadDepth > 0 ? 1 : Engine.threads }
 
-    /// Runs `body` — typically a `concurrentPerform` over attention heads that calls `sgemm` per head — with
+    /// Runs `body` — typically a `Parallel.forEach` over attention heads that calls `sgemm` per head — with
     /// every GEMM (OpenBLAS included) restricted to the calling thread. Call it from outside parallel regions.
+    ///
+    /// OpenBLAS is switched to one thread here, on entry (`openblas_set_num_threads` must not be called from the
+    /// parallel region itself); the next multi-threaded call switches it back. Without this, OpenBLAS products
+    /// inside the region ran with the thread count of the last large product and serialised on OpenBLAS's own
+    /// thread server.
     public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
         lock.lock()
         singleThreadDepth += 1
+        if singleThreadDepth == 1, openBLASThreads != 1, let lib = OpenBLASLibrary.ifLoaded {
+            lib.setNumThreads(1)
+            openBLASThreads = 1
+        }
         lock.unlock()
         defer {
             lock.lock()
@@ -115,8 +173,15 @@ public enum Gemm {
     public static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        sgemm(backend: backend, threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
+        sgemm(backend: resolvedRoutes[classIndex(m: m, n: n, k: k)], threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
               alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// `GemmDispatch.ShapeClass.of(m:n:k:)` as an index into `routes`.
+    @inline(__always)
+    static func classIndex(m: Int, n: Int, k: Int) -> Int {
+        let work = m * n * k
+        return work >= 1 << 24 ? 0 : work >= 1 << 20 ? 1 : 2
     }
 
     /// The same on an explicit backend and thread count (benchmarks and tests). An unavailable OpenBLAS, or

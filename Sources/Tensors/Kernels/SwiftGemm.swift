@@ -7,11 +7,12 @@ import CKernels
 /// `C = alpha · op(A) · op(B) + beta · C`, row-major, op(X) = X or Xᵀ. Loops, outermost first:
 /// column blocks of `nc` → depth blocks of `kc` (pack `op(B)[pc..<pc+kc, jc..<jc+nc]` into zero-padded `nr`-wide
 /// panels, shared by all threads) → work units (row block of `mc` × one panel, split into contiguous runs over the
-/// threads; each thread packs its `mc × kc` slice of op(A) into zero-padded `mr`-row panels when the row block
-/// changes) → `mr`-row panels → micro-kernel. Transposes are absorbed by the packing.
+/// threads; when A is packed, each thread packs its `mc × kc` slice of op(A) into zero-padded `mr`-row panels when
+/// the row block changes) → `mr`-row strips → micro-kernel. Transposes are absorbed by packing and strides.
 ///
-/// When op(B) has at most 32 columns (e.g. attention's P·V per head), A is not packed: the 6×16 kernel reads it in
-/// place (`rt_sgemm_tile_6x16_direct`), at every level.
+/// A is read in place by the micro-kernels (`…_direct`), except transposed A with a long stride, which is packed
+/// (see `directTransposedStride`). When op(B) has at most 32 columns (e.g. attention's P·V per head), the 6×16
+/// kernel serves every level.
 ///
 /// Every element of C is the same chain of fused multiply-adds over p = 0, 1, … within each depth block (whose
 /// bounds depend on k only), followed by fma(alpha, sum, beta · C) — whatever the thread count, the tile size or
@@ -27,6 +28,9 @@ enum SwiftGemm {
     static let packedBLimit = 1 << 21
     /// Products with at most this many columns read A in place with the 6×16 kernel.
     static let directAColumns = 32
+    /// Transposed A is packed when consecutive steps of k are further apart than this (floats): each step would
+    /// touch a new page and the TLB, not the caches, would bound the kernel.
+    static let directTransposedStride = 4096
 
     /// A micro-kernel's tile.
     struct Tile {
@@ -44,6 +48,17 @@ enum SwiftGemm {
                  _ ldc: Int, _ alpha: Float, _ beta: Float) {
             if wide { rt_sgemm_tile_12x32_avx512(kc, a, b, c, ldc, alpha, beta) } else {
                 rt_sgemm_tile_6x16(kc, a, b, c, ldc, alpha, beta)
+            }
+        }
+
+        /// The same tile reading A in place: element (r, p) of the strip at `a[r·rowStride + p·kStride]`.
+        @inline(__always)
+        func runDirect(_ kc: Int, _ a: UnsafePointer<Float>, rowStride: Int, kStride: Int, _ b: UnsafePointer<Float>,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+            if wide {
+                rt_sgemm_tile_12x32_avx512_direct(kc, a, rowStride, kStride, b, c, ldc, alpha, beta)
+            } else {
+                rt_sgemm_tile_6x16_direct(kc, a, rowStride, kStride, b, c, ldc, alpha, beta)
             }
         }
 
@@ -83,9 +98,14 @@ enum SwiftGemm {
             scale(c, ldc: ldc, m: m, n: n, beta: beta)
             return
         }
-        // With at most two 16-wide panels, A is read in place: packing it would cost more than the product.
-        let directA = n <= directAColumns
-        let tile = directA ? Tile.baseline : Tile.for(level)
+        // A is read in place unless it is transposed with a long stride between steps of k. Measured on Zen 4
+        // (2026-12-07, same build, alternating runs): reading in place was as fast or faster on every transformer
+        // shape — 2048x256x256 NN 113 vs 104 GFLOP/s, 4096x256x1024 NT 103 vs 95 — because a row block of A
+        // (≤ 144 rows × kc) sits in L2 either way and the micro-kernel broadcasts each element once per panel
+        // whether it comes from a packed panel or from A; packing cost up to half the time of the small-k
+        // attention products.
+        let directA = n <= directAColumns || !transA || lda <= directTransposedStride
+        let tile = n <= directAColumns ? Tile.baseline : Tile.for(level)
         let mr = tile.mr, nr = tile.nr
         // Below ~0.5 M multiply-adds a fork/join costs more than it saves.
         let useThreads = m * n * k < (1 << 19) ? 1 : max(1, threads)
@@ -151,9 +171,9 @@ enum SwiftGemm {
                                             let i = i0 + ir
                                             if rows == mr && cols == nr {
                                                 let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
-                                                rt_sgemm_tile_6x16_direct(kcur, aStrip, transA ? 1 : lda,
-                                                                          transA ? lda : 1, bPanel, cTile, ldc,
-                                                                          alpha, betaHere)
+                                                tile.runDirect(kcur, aStrip, rowStride: transA ? 1 : lda,
+                                                               kStride: transA ? lda : 1, bPanel, cTile, ldc, alpha,
+                                                               betaHere)
                                             } else {
                                                 // Pack just this strip (zero-padded) for the edge kernel.
                                                 packA(transA: transA, a: a, lda: lda, row0: i, col0: pc, rows: rows,
@@ -208,10 +228,21 @@ enum SwiftGemm {
 
     /// Packs `op(A)[row0 ..< row0+rows, col0 ..< col0+kc]` into `mr`-row panels: panel `q` holds, for each
     /// `p < kc`, the `mr` values `op(A)[row0 + mr·q + r, col0 + p]` (r = 0..<mr) contiguously; rows past `rows`
-    /// are zero.
+    /// are zero. (Dispatches to a copy specialised for each tile height, so the inner loops have constant trip
+    /// counts: a generic `mr` made small products ~10 % slower.)
     @inline(__always)
     static func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, row0: Int, col0: Int, rows: Int, kc: Int,
                       mr: Int, into out: UnsafeMutablePointer<Float>) {
+        if mr == 6 {
+            packA(6, transA: transA, a: a, lda: lda, row0: row0, col0: col0, rows: rows, kc: kc, into: out)
+        } else {
+            packA(12, transA: transA, a: a, lda: lda, row0: row0, col0: col0, rows: rows, kc: kc, into: out)
+        }
+    }
+
+    @inline(__always)
+    private static func packA(_ mr: Int, transA: Bool, a: UnsafePointer<Float>, lda: Int, row0: Int, col0: Int,
+                              rows: Int, kc: Int, into out: UnsafeMutablePointer<Float>) {
         var q = 0
         while q < rows {
             let dst = out + q * kc
@@ -219,10 +250,16 @@ enum SwiftGemm {
             if transA {
                 // op(A)[i, p] = A[p, i]: the mr values of one p are contiguous.
                 let src = a + col0 * lda + row0 + q
-                for p in 0..<kc {
-                    let d = dst + p * mr
-                    d.update(from: src + p * lda, count: valid)
-                    if valid < mr { (d + valid).update(repeating: 0, count: mr - valid) }
+                if valid == mr {
+                    for p in 0..<kc {
+                        let s = src + p * lda, d = dst + p * mr
+                        for r in 0..<mr { d[r] = s[r] }
+                    }
+                } else {
+                    for p in 0..<kc {
+                        let s = src + p * lda, d = dst + p * mr
+                        for r in 0..<mr { d[r] = r < valid ? s[r] : 0 }
+                    }
                 }
             } else {
                 // op(A)[i, p] = A[i, p]: rows are contiguous; interleave mr of them.
@@ -246,10 +283,18 @@ enum SwiftGemm {
                       nr: Int, into out: UnsafeMutablePointer<Float>) {
         if !transB {
             let src = b + row0 * ldb + col0
-            for p in 0..<kc {
-                let d = out + p * nr
-                d.update(from: src + p * ldb, count: cols)
-                if cols < nr { (d + cols).update(repeating: 0, count: nr - cols) }
+            if cols == nr {
+                // Full panel: one or two 16-float vectors per step.
+                for p in 0..<kc {
+                    let s = src + p * ldb, d = out + p * nr
+                    SIMDMath.store(SIMDMath.load(s), d)
+                    if nr == 32 { SIMDMath.store(SIMDMath.load(s + 16), d + 16) }
+                }
+            } else {
+                for p in 0..<kc {
+                    let s = src + p * ldb, d = out + p * nr
+                    for j in 0..<nr { d[j] = j < cols ? s[j] : 0 }
+                }
             }
         } else {
             // op(B)[p, j] = B[j, p]: each of the nr columns is a contiguous run of B.
