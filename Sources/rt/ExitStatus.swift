@@ -36,6 +36,7 @@ extension RT {
             var command = try parseAsRoot()
             _ = try Engine.threadsFromEnvironment()
             _ = try Gemm.requestedBackend()
+            _ = try CPU.levelFromEnvironment()
             try command.run()
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version: to stdout
