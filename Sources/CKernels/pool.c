@@ -8,7 +8,8 @@
 // claim parts by compare-and-swap on the ticket, so a worker that arrives late, after its job was replaced, fails
 // its swap (the generation no longer matches) and can never run a part of the wrong job. The owner closes the old
 // ticket before it writes the next job's fields, and opens the new ticket after, so a successful claim always reads
-// the fields of its own job. Completion is a per-job counter the owner waits on.
+// the fields of its own job. Completion is a per-job counter the owner waits on. Workers the job does not need stay
+// asleep (each has its own condition variable); workers that took part in the latest job spin before sleeping.
 #include "CKernels.h"
 
 #include <pthread.h>
@@ -21,12 +22,9 @@
 #define CLOSED PART_MASK
 
 static pthread_mutex_t owner_lock = PTHREAD_MUTEX_INITIALIZER;  // held by the thread running a job
-static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t sleep_cond = PTHREAD_COND_INITIALIZER;
 
 static _Atomic uint64_t ticket = CLOSED;      // generation << 32 | next part to claim
 static _Atomic uint32_t generation;           // bumped once per job, after the ticket opens
-static _Atomic long sleepers;
 static _Atomic long spin_nanoseconds = 300000;
 static _Atomic long workers_created;
 
@@ -72,31 +70,53 @@ static void run_parts(uint32_t gen) {
     }
 }
 
+// Each worker sleeps on its own condition variable, so that a job wakes only the workers it needs (a pool grown to
+// 8 threads by one call must not wake 7 of them for every later 2-thread job).
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    _Atomic int sleeping;
+} worker_slot;
+
+#define MAX_WORKERS 4096
+static worker_slot *slots[MAX_WORKERS];
+
 typedef struct { long index; uint32_t seen; } worker_start;
 
 static void *worker_main(void *arg) {
     const worker_start start = *(worker_start *)arg;
     free(arg);
+    worker_slot *slot = slots[start.index];
     uint32_t seen = start.seen;
     for (;;) {
-        uint32_t gen;
-        long spin_start = 0;
-        unsigned spins = 0;
-        while ((gen = atomic_load(&generation)) == seen) {
-            cpu_relax();
-            if ((++spins & 63) != 0) continue;
-            const long now = now_nanoseconds();
-            if (spin_start == 0) { spin_start = now; continue; }
-            if (now - spin_start < atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed)) continue;
-            pthread_mutex_lock(&sleep_lock);
-            atomic_fetch_add(&sleepers, 1);
-            while (atomic_load(&generation) == seen) pthread_cond_wait(&sleep_cond, &sleep_lock);
-            atomic_fetch_sub(&sleepers, 1);
-            pthread_mutex_unlock(&sleep_lock);
-            spin_start = 0;
+        uint32_t gen = atomic_load(&generation);
+        // Spin only while this worker took part in the latest job (the next one probably needs it too).
+        if (gen == seen && start.index < atomic_load(&job_workers)) {
+            long spin_start = 0;
+            unsigned spins = 0;
+            while ((gen = atomic_load(&generation)) == seen) {
+                cpu_relax();
+                if ((++spins & 63) != 0) continue;
+                const long now = now_nanoseconds();
+                if (spin_start == 0) { spin_start = now; continue; }
+                if (now - spin_start >= atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed)) break;
+            }
+        }
+        if (gen == seen || start.index >= atomic_load(&job_workers)) {
+            // Sleep until a job that needs this worker is published.
+            pthread_mutex_lock(&slot->lock);
+            atomic_store(&slot->sleeping, 1);
+            for (;;) {
+                gen = atomic_load(&generation);
+                if (gen != seen && start.index < atomic_load(&job_workers)) break;
+                seen = gen;  // jobs that did not need this worker
+                pthread_cond_wait(&slot->wake, &slot->lock);
+            }
+            atomic_store(&slot->sleeping, 0);
+            pthread_mutex_unlock(&slot->lock);
         }
         seen = gen;
-        if (start.index < atomic_load_explicit(&job_workers, memory_order_relaxed)) run_parts(gen);
+        run_parts(gen);
     }
     return NULL;
 }
@@ -104,9 +124,15 @@ static void *worker_main(void *arg) {
 /// Creates workers until there are `wanted` (called by the owner only). Returns how many exist.
 static long ensure_workers(long wanted) {
     long have = atomic_load(&workers_created);
+    if (wanted > MAX_WORKERS) wanted = MAX_WORKERS;
     while (have < wanted) {
         worker_start *s = malloc(sizeof *s);
-        if (!s) break;
+        worker_slot *slot = malloc(sizeof *slot);
+        if (!s || !slot) { free(s); free(slot); break; }
+        pthread_mutex_init(&slot->lock, NULL);
+        pthread_cond_init(&slot->wake, NULL);
+        atomic_init(&slot->sleeping, 0);
+        slots[have] = slot;
         s->index = have;
         s->seen = atomic_load(&generation);
         pthread_t thread;
@@ -115,7 +141,7 @@ static long ensure_workers(long wanted) {
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         const int failed = pthread_create(&thread, &attr, worker_main, s);
         pthread_attr_destroy(&attr);
-        if (failed) { free(s); break; }
+        if (failed) { free(s); break; }  // the slot stays allocated for the next attempt at this index
         have += 1;
         atomic_store(&workers_created, have);
     }
@@ -129,7 +155,8 @@ void rt_pool_run(long parts, long threads, rt_task_fn fn, void *ctx) {
         return;
     }
     long helpers = threads - 1 < parts - 1 ? threads - 1 : parts - 1;
-    helpers = ensure_workers(helpers) < helpers ? atomic_load(&workers_created) : helpers;
+    const long available = ensure_workers(helpers);
+    if (available < helpers) helpers = available;
 
     const uint32_t gen = atomic_load(&generation) + 1;
     atomic_store(&ticket, ((uint64_t)gen << 32) | CLOSED);  // claims of the previous job now fail
@@ -140,10 +167,13 @@ void rt_pool_run(long parts, long threads, rt_task_fn fn, void *ctx) {
     atomic_store_explicit(&parts_done, 0, memory_order_relaxed);
     atomic_store(&ticket, (uint64_t)gen << 32);             // open (release: the fields above are visible)
     atomic_store(&generation, gen);
-    if (atomic_load(&sleepers) > 0) {
-        pthread_mutex_lock(&sleep_lock);
-        pthread_cond_broadcast(&sleep_cond);
-        pthread_mutex_unlock(&sleep_lock);
+    for (long i = 0; i < helpers; i++) {
+        worker_slot *slot = slots[i];
+        if (atomic_load(&slot->sleeping)) {
+            pthread_mutex_lock(&slot->lock);
+            pthread_cond_signal(&slot->wake);
+            pthread_mutex_unlock(&slot->lock);
+        }
     }
 
     run_parts(gen);

@@ -6,7 +6,7 @@ import Tensors
 struct BenchGemm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "GFLOP/s of the Swift and OpenBLAS GEMMs on transformer shapes, 1 and 2 threads.",
+        abstract: "GFLOP/s of our GEMM (each level, float32 and bf16) and OpenBLAS on transformer shapes, 1 and 2 threads.",
         discussion: """
             Backends are sampled alternately within one run, so the ratio swift/openblas is robust to load that \
             comes and goes; the CPU time other processes used meanwhile is logged to stderr. The last line is \
@@ -16,6 +16,7 @@ struct BenchGemm: ParsableCommand {
               rt bench gemm
               rt bench gemm --threads 1 --shapes 2048x256x256,4096x256x1024:NT --format csv
               rt bench gemm --wait-idle
+              rt bench gemm --paths swift,swift-bf16 --threads 1
             """)
 
     @Option(help: "Comma-separated thread counts.")
@@ -23,6 +24,9 @@ struct BenchGemm: ParsableCommand {
 
     @Option(help: "Comma-separated shapes MxNxK[:OP] (OP = NN, NT, TN, TT); default: the transformer shapes.")
     var shapes: String?
+
+    @Option(help: "Comma-separated paths: swift (our kernels at the CPU's level), swift-avx2, openblas, swift-bf16; default: all this machine has.")
+    var paths: String?
 
     @Option(help: "Samples per shape, thread count and backend (best and median are reported).")
     var samples: Int = 7
@@ -42,6 +46,7 @@ struct BenchGemm: ParsableCommand {
     func validate() throws {
         _ = try threadCounts()
         _ = try cases()
+        _ = try selectedPaths()
         try OptionCheck.positive(samples, "--samples")
         try OptionCheck.seconds(sampleTime, "--sample-time")
     }
@@ -68,12 +73,42 @@ struct BenchGemm: ParsableCommand {
         }
     }
 
+    /// `--paths` (default: every path this machine has).
+    func selectedPaths() throws -> [GemmBenchmark.Path] {
+        guard let paths else { return GemmBenchmark.Path.allCases.filter(\.isAvailable) }
+        return try paths.split(separator: ",").map { name in
+            guard let p = GemmBenchmark.Path(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                let all = GemmBenchmark.Path.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--paths: unknown path '\(name)' (expected some of \(all))")
+            }
+            guard p.isAvailable else { throw ValidationError("--paths: \(p.rawValue) is not available on this machine (\(CPU.features))") }
+            return p
+        }
+    }
+
+    /// The fraction of the measured one-core FMA peak that the best 1-thread float32 and bf16 rates reach.
+    func peakLine(_ ms: [GemmBenchmark.Measurement]) -> String {
+        let big = ms.filter { $0.threads == 1 && $0.gemmCase.m >= 2048 }
+        var parts: [String] = []
+        let fp32Peak = PeakProbe.gigaflops(CPU.level == .avx512 ? .avx512 : .avx2)
+        if let peak = fp32Peak, let best = big.filter({ $0.backend == .swift }).map(\.best).max() {
+            parts.append(String(format: "swift %.0f of %.0f GFLOP/s float32 FMA peak (%.0f %%)", best, peak, 100 * best / peak))
+        }
+        if let peak = PeakProbe.gigaflops(.avx512bf16), let best = big.filter({ $0.backend == .swiftBF16 }).map(\.best).max() {
+            parts.append(String(format: "swift-bf16 %.0f of %.0f bf16 dot peak (%.0f %%)", best, peak, 100 * best / peak))
+        }
+        return "one core, M>=2048: " + (parts.isEmpty ? "no data" : parts.joined(separator: "; "))
+    }
+
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
         let threadCounts = try threadCounts()
+        let paths = try selectedPaths()
+        printError("cpu: \(CPU.summary); kernels \(CPU.level.rawValue)")
         printError("OpenBLAS: \(Gemm.openBLASDescription)")
         let load = LoadGuard(waitIdle: waitIdle)
-        let bench = GemmBenchmark(cases: try cases(), threadCounts: threadCounts, samples: samples, sampleTime: sampleTime,
+        let bench = GemmBenchmark(cases: try cases(), threadCounts: threadCounts, backends: paths, samples: samples,
+                                  sampleTime: sampleTime,
                                   cpuClockForOneThread: clock == .cpu)
         let results = bench.run { ms in
             for m in ms {
@@ -82,14 +117,18 @@ struct BenchGemm: ParsableCommand {
             }
         }
         load.finish()
-        print(GemmReport.render(results, threadCounts: threadCounts, format: format), terminator: "")
-        if format == .text { print(GemmBenchmark.summaryLine(results)) }
+        print(GemmReport.render(results, threadCounts: threadCounts, paths: paths, format: format), terminator: "")
+        if format == .text {
+            print(GemmBenchmark.summaryLine(results))
+            print(peakLine(results))
+        }
     }
 }
 
 /// Formats GEMM measurements as a table.
 enum GemmReport {
-    static func render(_ ms: [GemmBenchmark.Measurement], threadCounts: [Int], format: OutputFormat) -> String {
+    static func render(_ ms: [GemmBenchmark.Measurement], threadCounts: [Int], paths: [GemmBenchmark.Path],
+                       format: OutputFormat) -> String {
         var keys: [String] = []
         var byKey: [String: [GemmBenchmark.Measurement]] = [:]
         for m in ms {
@@ -97,7 +136,7 @@ enum GemmReport {
             if byKey[key] == nil { keys.append(key) }
             byKey[key, default: []].append(m)
         }
-        func rate(_ list: [GemmBenchmark.Measurement], _ t: Int, _ b: Gemm.Backend) -> GemmBenchmark.Measurement? {
+        func rate(_ list: [GemmBenchmark.Measurement], _ t: Int, _ b: GemmBenchmark.Path) -> GemmBenchmark.Measurement? {
             list.first { $0.threads == t && $0.backend == b }
         }
         switch format {
@@ -117,17 +156,22 @@ enum GemmReport {
             return out
         case .text:
             var header = TableCell.left("M×N×K", 15) + TableCell.left("op", 4) + TableCell.left("role", 22)
+            let ratio = paths.contains(.swift) && paths.contains(.openblas)
             for t in threadCounts {
-                header += TableCell.right("swift \(t)T", 13) + TableCell.right("openblas \(t)T", 13) + TableCell.right("ratio \(t)T", 9)
+                for p in paths { header += TableCell.right("\(p.rawValue) \(t)T", 15) }
+                if ratio { header += TableCell.right("ratio \(t)T", 9) }
             }
-            var out = "GEMM GFLOP/s, best of samples (median in parentheses when >10% lower)\n" + header + "\n"
+            var out = "GEMM GFLOP/s, best of samples (median in parentheses when >10% lower); ratio = swift/openblas\n"
+                + header + "\n"
             for key in keys {
                 guard let list = byKey[key], let c = list.first?.gemmCase else { continue }
                 var line = TableCell.left(c.dims, 15) + TableCell.left(c.op, 4) + TableCell.left(c.role, 22)
                 for t in threadCounts {
-                    let s = rate(list, t, .swift), o = rate(list, t, .openblas)
-                    line += TableCell.right(s.map(cell) ?? "-", 13) + TableCell.right(o.map(cell) ?? "-", 13)
-                    line += TableCell.right(s.flatMap { s in o.map { GemmBenchmark.format2(s.best / $0.best) } } ?? "-", 9)
+                    for p in paths { line += TableCell.right(rate(list, t, p).map(cell) ?? "-", 15) }
+                    if ratio {
+                        let s = rate(list, t, .swift), o = rate(list, t, .openblas)
+                        line += TableCell.right(s.flatMap { s in o.map { GemmBenchmark.format2(s.best / $0.best) } } ?? "-", 9)
+                    }
                 }
                 out += line + "\n"
             }

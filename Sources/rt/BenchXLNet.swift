@@ -25,6 +25,7 @@ struct XLNetBenchArguments: ParsableArguments {
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.") var waitIdle = false
     @Option(help: "Clock: wall, or cpu (the thread's CPU time; needs --threads 1; robust on a busy machine).")
     var clock: BenchClockChoice = .wall
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         guard layers > 0, dModel > 0, heads > 0, dModel % heads == 0, dInner > 0, vocab > 15, threads > 0 else {
@@ -50,6 +51,7 @@ struct XLNetBenchArguments: ParsableArguments {
     func commonJSON(mode: String, benchmark: XLNetBenchmark) -> [(String, String)] {
         [("schema", "\"rt-bench/1\""), ("engine", "\"swift\""),
          ("engine_version", jsonString("rt \(RegressionTransformerInfo.version), GEMM \(Gemm.pathDescription)")),
+         ("precision", jsonString(Gemm.precision.rawValue)), ("cpu", jsonString(CPU.summary)),
          ("mode", jsonString(mode)), ("threads", "\(threads)"), ("layers", "\(layers)"), ("d_model", "\(dModel)"),
          ("heads", "\(heads)"), ("d_inner", "\(dInner)"), ("vocab", "\(vocab)"), ("dropout", "\(dropout)"),
          ("params", "\(benchmark.parameterCount)"), ("seed", "\(seed)"), ("query_stream", jsonString(queryStream.rawValue)),
@@ -82,8 +84,10 @@ struct XLNetBenchArguments: ParsableArguments {
         return object
     }
 
-    func prepare() {
+    func prepare() throws {
         Engine.setThreads(threads)
+        printError(try precision.apply())
+        printError("cpu: \(CPU.summary); kernels \(CPU.level.rawValue); GEMM \(Gemm.pathDescription)")
         if waitIdle && !LoadMonitor.waitUntilIdle() { StandardError().write("warning: machine did not become idle\n") }
     }
 }
@@ -125,7 +129,7 @@ struct BenchTrain: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        common.prepare()
+        try common.prepare()
         var options = common.options()
         options.batchSize = batch; options.length = seq; options.steps = steps; options.warmup = warmup
         let benchmark = try XLNetBenchmark(options: options)
@@ -201,7 +205,7 @@ struct BenchInfer: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        common.prepare()
+        try common.prepare()
         var options = common.options()
         options.length = seq; options.inferenceRepetitions = reps
         let benchmark = try XLNetBenchmark(options: options)

@@ -32,6 +32,7 @@ struct Embed: ParsableCommand {
         "The most tokens a line may have ([CLS] and [SEP] included); longer lines are reported. Default: the "
             + "block_size the model was trained with (training_config.json), else 512.", valueName: "tokens"))
     var maxLength: Int?
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -40,6 +41,8 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
+        let line = try precision.apply()
+        if precision.precision != .float32 { printError(line) }
         let folder: ModelFolder
         let network: XLNetModel
         do {

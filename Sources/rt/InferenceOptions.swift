@@ -29,6 +29,8 @@ struct ModelOptions: ParsableArguments {
 
     enum UnknownTokenPolicy: String, ExpressibleByArgument, CaseIterable { case error, unk }
 
+    @OptionGroup var precision: PrecisionOptions
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if let maxLength, maxLength < 4 { throw ValidationError("--max-length must be at least 4") }
@@ -36,6 +38,8 @@ struct ModelOptions: ParsableArguments {
 
     func load() throws -> InferenceModel {
         _ = try Gemm.backendFromEnvironment()
+        let line = try precision.apply()
+        if precision.precision != .float32 { printError(line) }
         let url = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModel.locate()
         do {
             let network = try InferenceModel(folder: try ModelFolder(url: url), language: language, batchSize: batchSize)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RegressionTransformer
+import Tensors
 
 /// `rt train` — trains an RT (thin: see `TrainingSetup`, `TrainingRun`).
 struct Train: ParsableCommand {
@@ -100,6 +101,7 @@ struct Train: ParsableCommand {
     var quiet = false
 
     @OptionGroup var dataOptions: DataFileOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         if trainingFiles.isEmpty { throw ValidationError("give the training data with --train FILE") }
@@ -116,6 +118,8 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        _ = try Gemm.backendFromEnvironment()
+        printError(try precision.apply())
         var c: TrainingConfiguration
         var propertiesFromData = false
         do {

@@ -10,10 +10,16 @@ final class BenchCommandTests: XCTestCase {
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("2048x16x16") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("48x40x33") && $0.contains("TN") }, r.stdout)
-        let last = lines.last ?? ""
+        XCTAssertGreaterThanOrEqual(lines.count, 2, r.stdout)
+        let summary = lines.count >= 2 ? lines[lines.count - 2] : ""
         let pattern = #"^swift/openblas \(M>=2048, 1 thread\): min [0-9]+\.[0-9]{2} median [0-9]+\.[0-9]{2}$"#
-        XCTAssertTrue(last == "openblas not found" || last.range(of: pattern, options: .regularExpression) != nil, last)
+        XCTAssertTrue(summary == "openblas not found" || summary.range(of: pattern, options: .regularExpression) != nil,
+                      summary)
+        // The last line: the best 1-thread rate as a fraction of the measured FMA peak of one core.
+        let peak = #"^one core, M>=2048: swift [0-9]+ of [0-9]+ GFLOP/s float32 FMA peak \([0-9]+ %\)"#
+        XCTAssertNotNil(lines.last?.range(of: peak, options: .regularExpression), lines.last ?? "")
         XCTAssertTrue(r.stderr.contains("OpenBLAS:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("cpu: "), r.stderr)
     }
 
     func testBenchGemmCSVAndBadShape() throws {

@@ -93,6 +93,29 @@ void rt_sgemm_tile_12x32_avx512_direct(long kc, const float *a, long row_stride,
                                        float *c, long ldc, float alpha, float beta);
 
 // ---------------------------------------------------------------------------------------------------------------
+// bfloat16 GEMM pieces (sgemm_bf16.c): float32 operands rounded to bfloat16 while packing, float32 accumulation.
+
+enum { RT_BF16_MR = 12, RT_BF16_NR = 32 };
+
+/// float32 → bfloat16, round to nearest even (NaN stays NaN, quiet).
+uint16_t rt_bf16_from_float(float x);
+/// bfloat16 → float32 (exact).
+float rt_float_from_bf16(uint16_t h);
+
+/// Packs a `rows × kc` block (element (r, p) at `src[r·row_stride + p·k_stride]`) into pair panels of `width`
+/// rows: for each pair of steps q, `width` × 2 bfloat16 — (r, 2q), (r, 2q+1) — with rows past `rows` and a last odd
+/// step padded with zeros. Used for A strips (width 12) and, with rows ↔ columns, for B panels (width 32).
+void rt_bf16_pack(const float *src, long row_stride, long k_stride, long rows, long kc, long width, uint16_t *out);
+
+/// `C[0..<12, 0..<32] = fma(alpha, acc, beta · C)` (beta == 0: alpha · acc, C not read), acc = the pairwise
+/// bfloat16 dot products of the packed panels over `kc` steps. Only where AVX512-BF16 is present.
+void rt_bf16_tile_12x32(long kc, const uint16_t *a, const uint16_t *b, float *c, long ldc, float alpha, float beta);
+
+/// What one accumulator lane of `vdpbf16ps` computes, in scalar code: for each pair q, acc += x₁·y₁ then acc += x₀·y₀
+/// (float32, round to nearest even, denormals flushed). For the tests' bit-exact reference.
+float rt_bf16_reference_dot(long kc, const uint16_t *x, long x_stride, const uint16_t *y, long y_stride, float acc);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Peak probes (peak.c): `iterations` rounds of independent multiply-adds with no memory traffic, for the
 // "fraction of peak" figures of `rt bench gemm` and `rt doctor`. Each returns the floating-point operations done
 // (2 per multiply-add); time it from the caller. Call only where the feature bit is set.

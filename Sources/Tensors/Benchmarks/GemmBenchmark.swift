@@ -53,11 +53,51 @@ public struct GemmBenchmark {
         Case(m: 128, n: 16, k: 128, role: "attn PV one head"),
     ]
 
-    /// One measured (case, threads, backend).
+    /// A way to compute the product: a backend at float32, or our bfloat16 GEMM.
+    public enum Path: String, CaseIterable, Sendable {
+        /// Our GEMM at `CPU.level`.
+        case swift
+        /// Our GEMM at the AVX2 level (shown beside `swift` where that is AVX-512).
+        case swiftAVX2 = "swift-avx2"
+        /// OpenBLAS as loaded (with its core type).
+        case openblas
+        /// Our bfloat16 GEMM (float32 accumulation; AVX512-BF16).
+        case swiftBF16 = "swift-bf16"
+
+        /// Whether this machine can run the path.
+        public var isAvailable: Bool {
+            switch self {
+            case .swift: return true
+            case .swiftAVX2: return CPU.level != .avx2
+            case .openblas: return Gemm.isOpenBLASAvailable
+            case .swiftBF16: return BF16Gemm.isSupported
+            }
+        }
+
+        /// Runs `C = op(A)·op(B)` on this path.
+        func run(_ c: Case, threads: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                 out: UnsafeMutablePointer<Float>) {
+            let lda = c.transA ? c.m : c.k, ldb = c.transB ? c.k : c.n
+            switch self {
+            case .swift, .openblas:
+                Gemm.sgemm(backend: self == .swift ? .swift : .openblas, threads: threads, transA: c.transA,
+                           transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
+                           beta: 0, c: out, ldc: c.n)
+            case .swiftAVX2:
+                SwiftGemm.sgemm(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1, a: a, lda: lda,
+                                b: b, ldb: ldb, beta: 0, c: out, ldc: c.n, threads: threads, level: .avx2)
+            case .swiftBF16:
+                BF16Gemm.sgemm(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1, a: a, lda: lda,
+                               b: b, ldb: ldb, beta: 0, c: out, ldc: c.n, threads: threads)
+            }
+        }
+    }
+
+    /// One measured (case, threads, path).
     public struct Measurement: Sendable {
         public var gemmCase: Case
         public var threads: Int
-        public var backend: Gemm.Backend
+        public var backend: Path
         /// Best and median GFLOP/s over the samples.
         public var best: Double, median: Double
         /// Largest relative error of 64 spot-checked entries against a Double dot product.
@@ -66,7 +106,7 @@ public struct GemmBenchmark {
 
     public var cases: [Case]
     public var threadCounts: [Int]
-    public var backends: [Gemm.Backend]
+    public var backends: [Path]
     /// Samples per (case, threads, backend), each at least `sampleTime` seconds.
     public var samples: Int
     public var sampleTime: Double
@@ -75,12 +115,12 @@ public struct GemmBenchmark {
     public var cpuClockForOneThread: Bool
 
     public init(cases: [Case] = GemmBenchmark.transformerCases, threadCounts: [Int] = [1, 2],
-                backends: [Gemm.Backend]? = nil, samples: Int = 7, sampleTime: Double = 0.04,
+                backends: [Path]? = nil, samples: Int = 7, sampleTime: Double = 0.04,
                 cpuClockForOneThread: Bool = false) {
         self.cpuClockForOneThread = cpuClockForOneThread
         self.cases = cases
         self.threadCounts = threadCounts
-        self.backends = backends ?? (Gemm.isOpenBLASAvailable ? [.swift, .openblas] : [.swift])
+        self.backends = backends ?? Path.allCases.filter(\.isAvailable)
         self.samples = samples
         self.sampleTime = sampleTime
     }
@@ -94,14 +134,11 @@ public struct GemmBenchmark {
             let a = Tensor.randomUniform([aCount], low: -1, high: 1, using: &g)
             let b = Tensor.randomUniform([bCount], low: -1, high: 1, using: &g)
             let out = Tensor.zeros([c.m * c.n])
-            let lda = c.transA ? c.m : c.k, ldb = c.transB ? c.k : c.n
             for t in threadCounts {
-                var rates: [Gemm.Backend: [Double]] = [:]
-                var errors: [Gemm.Backend: Double] = [:]
-                let call: (Gemm.Backend) -> Void = { backend in
-                    Gemm.sgemm(backend: backend, threads: t, transA: c.transA, transB: c.transB, m: c.m, n: c.n,
-                               k: c.k, alpha: 1, a: a.unsafePointer, lda: lda, b: b.unsafePointer, ldb: ldb,
-                               beta: 0, c: out.unsafePointer, ldc: c.n)
+                var rates: [Path: [Double]] = [:]
+                var errors: [Path: Double] = [:]
+                let call: (Path) -> Void = { path in
+                    path.run(c, threads: t, a: a.unsafePointer, b: b.unsafePointer, out: out.unsafePointer)
                 }
                 for backend in backends {
                     call(backend); call(backend)  // warm-up

@@ -22,6 +22,48 @@ public enum Gemm {
         case openblas
     }
 
+    /// The precision of the operands of large products.
+    public enum Precision: String, CaseIterable, Codable, Sendable {
+        /// float32 operands (the default): every result as the float32 path computes it.
+        case float32
+        /// Operands of the large and sequence classes rounded to bfloat16 (round to nearest even), float32
+        /// accumulation and results (`BF16Gemm`); attention products stay float32. Needs AVX512-BF16.
+        case bf16
+    }
+
+    nonisolated(unsafe) private static var bf16Products = false
+    /// Tests only: with `.bf16`, send the attention class through the bfloat16 GEMM too (small fixtures have no
+    /// large products).
+    nonisolated(unsafe) static var bf16IncludesAttention = false
+
+    /// The precision in use (process-wide; `.float32` unless `setPrecision` changed it).
+    public static var precision: Precision { bf16Products ? .bf16 : .float32 }
+
+    /// Sets the precision of later products. Call it between ops, not from inside a parallel region.
+    /// - Throws: `TensorError.backendUnavailable` for `.bf16` on a CPU without AVX512-BF16 (naming the flag).
+    public static func setPrecision(_ p: Precision) throws {
+        if p == .bf16 && !BF16Gemm.isSupported {
+            throw TensorError.backendUnavailable(
+                detail: "bf16 products need avx512_bf16, which this CPU lacks (has: \(CPU.features))")
+        }
+        bf16Products = p == .bf16
+    }
+
+    /// The precision `auto` stands for on this machine: bf16 where the dispatcher measured our bfloat16 GEMM at
+    /// least `GemmDispatch.bf16Margin` times faster than the float32 path chosen for large products, else
+    /// float32; with the reason, for the tools to print.
+    public static var automaticPrecision: (precision: Precision, reason: String) {
+        guard BF16Gemm.isSupported else { return (.float32, "no avx512_bf16 on this CPU") }
+        let d = dispatchDecision ?? GemmDispatch.decide()
+        guard let large = d.classes[GemmDispatch.ShapeClass.large.rawValue],
+              let bf16 = large.bf16Gigaflops, let f32 = large.gigaflops[large.backend.rawValue] else {
+            return (.float32, "bf16 not measured")
+        }
+        let ratio = bf16 / f32
+        let detail = String(format: "bf16 GEMM %.0f vs float32 %.0f GFLOP/s on large products (%.2fx)", bf16, f32, ratio)
+        return ratio >= GemmDispatch.bf16Margin ? (.bf16, detail) : (.float32, detail)
+    }
+
     private static let lock = NSLock()
     /// Guards `routes` and `decision` (separate from `lock`: measuring calls GEMMs, which take `lock`).
     private static let routeLock = NSLock()
@@ -173,7 +215,13 @@ public enum Gemm {
     public static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        sgemm(backend: resolvedRoutes[classIndex(m: m, n: n, k: k)], threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
+        let shapeClass = classIndex(m: m, n: n, k: k)
+        if bf16Products && (shapeClass != 2 || bf16IncludesAttention) && k > 0 {
+            BF16Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                           ldb: ldb, beta: beta, c: c, ldc: ldc, threads: effectiveThreads)
+            return
+        }
+        sgemm(backend: resolvedRoutes[shapeClass], threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
               alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 

@@ -52,6 +52,8 @@ public enum GemmDispatch {
         public var gigaflops: [String: Double]
         /// Why each rejected candidate was rejected (raw value → reason), if not simply slower.
         public var rejected: [String: String]
+        /// GFLOP/s of our bfloat16 GEMM on the class's shapes (large and sequence classes, where AVX512-BF16 exists).
+        public var bf16Gigaflops: Double?
     }
 
     /// A decision for every class, with the machine it was measured on.
@@ -69,11 +71,13 @@ public enum GemmDispatch {
 
     /// OpenBLAS must beat ours by this factor to be chosen.
     public static let openBLASMargin = 1.05
+    /// `--precision auto` picks bf16 only when our bfloat16 GEMM beats the float32 choice by this factor.
+    public static let bf16Margin = 1.2
 
     /// The machine's key: CPU, flags, kernel level, OpenBLAS build and core choice, thread count, schema.
     public static var machineKey: String {
         let sig = CPU.signature
-        var parts = ["gemm-dispatch/1", CPU.brand, "\(sig.family).\(sig.model).\(sig.stepping)", CPU.features.description,
+        var parts = ["gemm-dispatch/2", CPU.brand, "\(sig.family).\(sig.model).\(sig.stepping)", CPU.features.description,
                      "level=\(CPU.level.rawValue)", "threads=\(machineThreads)"]
         if let lib = OpenBLASLibrary.shared {
             parts += [lib.soname, lib.config ?? lib.coreName ?? "?", lib.coreChoice.description]
@@ -148,7 +152,12 @@ public enum GemmDispatch {
             let ours = rates[Gemm.Backend.swift.rawValue] ?? 0
             var choice = Gemm.Backend.swift
             if let theirs = rates[Gemm.Backend.openblas.rawValue], theirs > ours * openBLASMargin { choice = .openblas }
-            classes[shapeClass.rawValue] = ClassChoice(backend: choice, gigaflops: rates, rejected: rejected)
+            var bf16: Double?
+            if shapeClass != .attention && BF16Gemm.isSupported {
+                bf16 = gigaflops(nil, shapeClass, threads: shapeClass.measuringThreads(threads))
+            }
+            classes[shapeClass.rawValue] = ClassChoice(backend: choice, gigaflops: rates, rejected: rejected,
+                                                       bf16Gigaflops: bf16)
         }
         let stamp = ISO8601DateFormatter().string(from: Date())
         return Decision(key: machineKey, machineThreads: threads, measuredAt: stamp, classes: classes)
@@ -189,8 +198,9 @@ public enum GemmDispatch {
         return nil
     }
 
-    /// GFLOP/s over the class's shapes: each shape once to warm up, then the best of 3 passes over all of them.
-    static func gigaflops(_ backend: Gemm.Backend, _ shapeClass: ShapeClass, threads: Int) -> Double {
+    /// GFLOP/s over the class's shapes on `backend` (nil: our bfloat16 GEMM): each shape once to warm up, then the
+    /// best of 3 passes over all of them.
+    static func gigaflops(_ backend: Gemm.Backend?, _ shapeClass: ShapeClass, threads: Int) -> Double {
         let shapes = shapeClass.shapes
         let biggest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
         let a = [Float](repeating: 0.5, count: biggest), b = [Float](repeating: 0.25, count: biggest)
@@ -200,9 +210,14 @@ public enum GemmDispatch {
         func pass() {
             for _ in 0..<repeats {
                 for s in shapes {
-                    Gemm.sgemm(backend: backend, threads: threads, transA: s.transA, transB: s.transB, m: s.m, n: s.n,
-                               k: s.k, alpha: 1, a: a, lda: s.transA ? s.m : s.k, b: b, ldb: s.transB ? s.k : s.n,
-                               beta: 0, c: &c, ldc: s.n)
+                    let lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n
+                    if let backend {
+                        Gemm.sgemm(backend: backend, threads: threads, transA: s.transA, transB: s.transB, m: s.m,
+                                   n: s.n, k: s.k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: &c, ldc: s.n)
+                    } else {
+                        BF16Gemm.sgemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: 1, a: a,
+                                       lda: lda, b: b, ldb: ldb, beta: 0, c: &c, ldc: s.n, threads: threads)
+                    }
                 }
             }
         }
