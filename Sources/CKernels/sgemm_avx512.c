@@ -20,19 +20,7 @@
         x1 = _mm512_fmadd_ps(s, b1, x1);                    \
     }
 
-// Row r of C = alpha · acc (beta == 0: C not read) or fma(alpha, acc, beta · C).
-#define ROW_STORE(x0, x1, r)                                                                          \
-    {                                                                                                 \
-        float *row = c + (r) * ldc;                                                                   \
-        if (beta == 0) {                                                                              \
-            _mm512_storeu_ps(row, _mm512_mul_ps(va, x0));                                             \
-            _mm512_storeu_ps(row + 16, _mm512_mul_ps(va, x1));                                        \
-        } else {                                                                                      \
-            _mm512_storeu_ps(row, _mm512_fmadd_ps(va, x0, _mm512_mul_ps(vb, _mm512_loadu_ps(row))));  \
-            _mm512_storeu_ps(row + 16,                                                                \
-                             _mm512_fmadd_ps(va, x1, _mm512_mul_ps(vb, _mm512_loadu_ps(row + 16)))); \
-        }                                                                                             \
-    }
+#include "tile_store_avx512.h"
 
 // The 12×32 tile, A element (r, p) at a[r·rs + p·ks]: packed panels are rs = 1, ks = 12.
 #define TILE_12x32(rs, ks)                                                                                       \

@@ -154,18 +154,7 @@ float rt_bf16_reference_dot(long kc, const uint16_t *x, long x_stride, const uin
         x1 = _mm512_dpbf16_ps(x1, s, b1);                                                 \
     }
 
-#define ROW_STORE(x0, x1, r)                                                                          \
-    {                                                                                                 \
-        float *row = c + (r) * ldc;                                                                   \
-        if (beta == 0) {                                                                              \
-            _mm512_storeu_ps(row, _mm512_mul_ps(va, x0));                                             \
-            _mm512_storeu_ps(row + 16, _mm512_mul_ps(va, x1));                                        \
-        } else {                                                                                      \
-            _mm512_storeu_ps(row, _mm512_fmadd_ps(va, x0, _mm512_mul_ps(vb, _mm512_loadu_ps(row))));  \
-            _mm512_storeu_ps(row + 16,                                                                \
-                             _mm512_fmadd_ps(va, x1, _mm512_mul_ps(vb, _mm512_loadu_ps(row + 16)))); \
-        }                                                                                             \
-    }
+#include "tile_store_avx512.h"
 
 RT_BF16
 void rt_bf16_tile_12x32(long kc, const uint16_t *a, const uint16_t *b, float *c, long ldc, float alpha, float beta) {

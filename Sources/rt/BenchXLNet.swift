@@ -22,6 +22,8 @@ struct XLNetBenchArguments: ParsableArguments {
     var peer: String?
     @Option(help: "The peer script.") var peerScript = "scripts/peers/xlnet_torch_bench.py"
     @Option(help: "target_mapping style of the peer: full (RT's collators) or compact.") var peerTargets = "full"
+    @Option(help: "Precisions the peer runs in: both (float32 and torch.autocast bf16; ratios against the better), float32 or bf16.")
+    var peerPrecision = "both"
     @Flag(help: "Wait (up to 15 minutes) until the machine is idle before measuring.") var waitIdle = false
     @Option(help: "Clock: wall, or cpu (the thread's CPU time; needs --threads 1; robust on a busy machine).")
     var clock: BenchClockChoice = .wall
@@ -35,6 +37,9 @@ struct XLNetBenchArguments: ParsableArguments {
             throw ValidationError("--dropout must be in [0, 1) and --target-frac in (0, 1]")
         }
         guard ["full", "compact"].contains(peerTargets) else { throw ValidationError("--peer-targets: full or compact") }
+        guard ["both", "float32", "bf16"].contains(peerPrecision) else {
+            throw ValidationError("--peer-precision: both, float32 or bf16")
+        }
         guard clock == .wall || threads == 1 else { throw ValidationError("--clock cpu needs --threads 1") }
     }
 
@@ -56,6 +61,12 @@ struct XLNetBenchArguments: ParsableArguments {
          ("heads", "\(heads)"), ("d_inner", "\(dInner)"), ("vocab", "\(vocab)"), ("dropout", "\(dropout)"),
          ("params", "\(benchmark.parameterCount)"), ("seed", "\(seed)"), ("query_stream", jsonString(queryStream.rawValue)),
          ("clock", jsonString(clock.rawValue))]
+    }
+
+    /// Runs the peer in every precision of `--peer-precision`; returns their JSON objects (empty without --peer).
+    func runPeers(mode: String, extra: [String]) throws -> [[String: Any]] {
+        let precisions = peerPrecision == "both" ? ["float32", "bf16"] : [peerPrecision]
+        return try precisions.compactMap { try runPeer(mode: mode, extra: extra + ["--precision", $0]) }
     }
 
     /// Runs the peer script in `mode` with the same configuration; returns its JSON object (nil without --peer).
@@ -162,21 +173,28 @@ struct BenchTrain: ParsableCommand {
             fflush(stdout)
         }
         if let foreign { log.write(String(format: "foreign CPU during the Swift run: %.1f s over %.0f s\n", foreign, wall)) }
-        guard let peer = try common.runPeer(mode: "train", extra: ["--batch", "\(batch)", "--seq", "\(seq)",
-                                                                    "--steps", "\(steps)", "--warmup", "\(warmup)"]) else { return }
+        let peers = try common.runPeers(mode: "train", extra: ["--batch", "\(batch)", "--seq", "\(seq)",
+                                                               "--steps", "\(steps)", "--warmup", "\(warmup)"])
         if common.format == .json {
-            if let data = try? JSONSerialization.data(withJSONObject: peer, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
+            for peer in peers {
+                if let data = try? JSONSerialization.data(withJSONObject: peer, options: [.sortedKeys]) {
+                    print(String(decoding: data, as: UTF8.self))
+                }
             }
             return
         }
-        let peerTokens = number(peer, "train_tokens_per_s") ?? .nan
-        let peerRSS = number(peer, "peak_rss_bytes") ?? .nan
-        print(String(format: "pytorch  train  layers=%d B=%d L=%d (target_mapping %@): step median %.0f ms -> %.0f tokens/s, peak RSS %.2f GiB",
-                     common.layers, batch, seq, common.peerTargets, number(peer, "train_step_ms_median") ?? .nan, peerTokens,
-                     peerRSS / 1_073_741_824))
-        print(String(format: "ratio    swift/pytorch tokens/s %.2fx; peak RSS swift/pytorch %.2f", tokensPerSecond / peerTokens,
-                     Double(rss) / peerRSS))
+        guard !peers.isEmpty else { return }
+        for peer in peers {
+            print(String(format: "pytorch  train  layers=%d B=%d L=%d (target_mapping %@, %@): step median %.0f ms -> %.0f tokens/s, peak RSS %.2f GiB",
+                         common.layers, batch, seq, common.peerTargets, (peer["precision"] as? String) ?? "float32",
+                         number(peer, "train_step_ms_median") ?? .nan, number(peer, "train_tokens_per_s") ?? .nan,
+                         (number(peer, "peak_rss_bytes") ?? .nan) / 1_073_741_824))
+        }
+        let best = peers.max { (number($0, "train_tokens_per_s") ?? 0) < (number($1, "train_tokens_per_s") ?? 0) }!
+        print(String(format: "ratio    swift (%@)/pytorch's best (%@) tokens/s %.2fx; peak RSS swift/pytorch %.2f",
+                     Gemm.precision.rawValue, (best["precision"] as? String) ?? "float32",
+                     tokensPerSecond / (number(best, "train_tokens_per_s") ?? .nan),
+                     Double(rss) / (number(best, "peak_rss_bytes") ?? .nan)))
     }
 }
 
@@ -226,17 +244,26 @@ struct BenchInfer: ParsableCommand {
             fflush(stdout)
         }
         if let foreign { StandardError().write(String(format: "foreign CPU during the Swift run: %.1f s\n", foreign)) }
-        guard let peer = try common.runPeer(mode: "infer", extra: ["--seq", "\(seq)", "--infer-reps", "\(reps)"]) else { return }
+        let peers = try common.runPeers(mode: "infer", extra: ["--seq", "\(seq)", "--infer-reps", "\(reps)"])
         if common.format == .json {
-            if let data = try? JSONSerialization.data(withJSONObject: peer, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
+            for peer in peers {
+                if let data = try? JSONSerialization.data(withJSONObject: peer, options: [.sortedKeys]) {
+                    print(String(decoding: data, as: UTF8.self))
+                }
             }
             return
         }
-        let peerPlain = number(peer, "infer_plain_ms_median") ?? .nan, peerPLM = number(peer, "infer_plm_ms_median") ?? .nan
-        print(String(format: "pytorch  infer  layers=%d 1x%d: plain forward %.2f ms, PLM forward %.2f ms, peak RSS %.2f GiB",
-                     common.layers, seq, peerPlain, peerPLM, (number(peer, "peak_rss_bytes") ?? .nan) / 1_073_741_824))
-        print(String(format: "ratio    pytorch/swift latency: plain %.2fx, PLM %.2fx", peerPlain / plain, peerPLM / plm))
+        guard !peers.isEmpty else { return }
+        for peer in peers {
+            print(String(format: "pytorch  infer  layers=%d 1x%d (%@): plain forward %.2f ms, PLM forward %.2f ms, peak RSS %.2f GiB",
+                         common.layers, seq, (peer["precision"] as? String) ?? "float32",
+                         number(peer, "infer_plain_ms_median") ?? .nan, number(peer, "infer_plm_ms_median") ?? .nan,
+                         (number(peer, "peak_rss_bytes") ?? .nan) / 1_073_741_824))
+        }
+        let bestPlain = peers.compactMap { number($0, "infer_plain_ms_median") }.min() ?? .nan
+        let bestPLM = peers.compactMap { number($0, "infer_plm_ms_median") }.min() ?? .nan
+        print(String(format: "ratio    pytorch's best/swift (%@) latency: plain %.2fx, PLM %.2fx", Gemm.precision.rawValue,
+                     bestPlain / plain, bestPLM / plm))
     }
 }
 

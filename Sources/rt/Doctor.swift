@@ -22,7 +22,7 @@ struct Doctor: ParsableCommand {
     @Flag(help: "Measure the GEMM paths again (and replace the cached decision).")
     var remeasure = false
 
-    @Flag(help: "Skip the arithmetic peak probes (about a second).")
+    @Flag(help: "Skip the arithmetic peak probes (a few milliseconds).")
     var noPeak = false
 
     func run() throws {
@@ -52,16 +52,20 @@ struct Doctor: ParsableCommand {
         try Gemm.setBackend(nil)
         print("gemm:      chosen per shape class at \(decision.machineThreads) threads, \(decision.measuredAt); \(GemmDispatch.cacheNote)")
         print("           " + TableCell.left("class", 11) + TableCell.left("chosen", 10)
-              + Gemm.Backend.allCases.map { TableCell.right($0.rawValue, 10) }.joined() + "   (GFLOP/s)")
+              + Gemm.Backend.allCases.map { TableCell.right($0.rawValue, 10) }.joined() + TableCell.right("bf16", 10)
+              + "   (GFLOP/s)")
         for c in GemmDispatch.ShapeClass.allCases {
             guard let choice = decision.classes[c.rawValue] else { continue }
             var line = "           " + TableCell.left(c.rawValue, 11) + TableCell.left(choice.backend.rawValue, 10)
             for b in Gemm.Backend.allCases {
                 line += TableCell.right(choice.gigaflops[b.rawValue].map { String(format: "%.1f", $0) } ?? "-", 10)
             }
+            line += TableCell.right(choice.bf16Gigaflops.map { String(format: "%.1f", $0) } ?? "-", 10)
             for (b, why) in choice.rejected.sorted(by: { $0.key < $1.key }) { line += "   \(b) rejected: \(why)" }
             print(line)
         }
+        let auto = Gemm.automaticPrecision
+        print("precision: auto = \(auto.precision.rawValue) (\(auto.reason)); the default is float32")
         print("           OpenBLAS is chosen only when ≥ \(Int(((GemmDispatch.openBLASMargin - 1) * 100).rounded())) % faster than ours (ours is bit-identical across thread counts and levels)")
     }
 }

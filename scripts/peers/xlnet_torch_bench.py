@@ -59,6 +59,8 @@ p.add_argument("--steps", type=int, default=5, help="timed training steps")
 p.add_argument("--warmup", type=int, default=2, help="untimed training steps first")
 p.add_argument("--infer-reps", type=int, default=20)
 p.add_argument("--seed", type=int, default=0)
+p.add_argument("--precision", choices=["float32", "bf16"], default="float32",
+               help="bf16: forward (and so backward) under torch.autocast('cpu', dtype=torch.bfloat16)")
 p.add_argument("--rt-inputs", action="store_true",
                help="feed inputs_embeds (embedding lookup outside the model, as RT does with numerical encodings) "
                     "and an all-ones attention_mask, like RT's collators; off by default to match the shared "
@@ -174,6 +176,17 @@ result = {
 }
 say("# " + json.dumps(result))
 
+import contextlib
+
+
+def autocast():
+    """torch.autocast to bfloat16 on CPU for --precision bf16, else nothing."""
+    if args.precision == "bf16":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+result["precision"] = args.precision
 gen = torch.Generator().manual_seed(args.seed + 1)
 if args.mode in ("train", "both"):
     batches = [plm_batch(B, L, args.target_frac, args.targets, gen) for _ in range(2)]
@@ -182,7 +195,8 @@ if args.mode in ("train", "both"):
 
     def step(batch):
         opt.zero_grad(set_to_none=True)
-        out = model(**model_inputs(batch), use_mems=False)
+        with autocast():
+            out = model(**model_inputs(batch), use_mems=False)
         out.loss.backward()
         opt.step()
         return out.loss.item()
@@ -224,11 +238,13 @@ if args.mode in ("infer", "both"):
 
     def timed(kw):
         for _ in range(3):
-            model(**kw)
+            with autocast():
+                model(**kw)
         t = []
         for _ in range(args.infer_reps):
             t0 = time.perf_counter()
-            model(**kw)
+            with autocast():
+                model(**kw)
             t.append(time.perf_counter() - t0)
         return statistics.median(t), min(t)
 

@@ -11,7 +11,6 @@ import CKernels
 enum BF16Gemm {
     static let mr = Int(RT_BF16_MR), nr = Int(RT_BF16_NR)
     static let kc = 1024
-    static let mcMax = 144
     static let packedBLimit = 1 << 21
 
     /// Whether this CPU can run the bfloat16 kernel (AVX512-BF16).
@@ -30,10 +29,7 @@ enum BF16Gemm {
         let pairWords = (kcBlock + 1) / 2  // one 32-bit word per row and pair of k
         let ncMax = max(nr, packedBLimit / pairWords / nr * nr)
         let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
-        var mBlocks = (m + mcMax - 1) / mcMax
-        if useThreads > 1, m >= useThreads * 4 * mr { mBlocks = (mBlocks + useThreads - 1) / useThreads * useThreads }
-        let mc = ((m + mBlocks - 1) / mBlocks + mr - 1) / mr * mr
-        mBlocks = (m + mc - 1) / mc
+        let (mc, mBlocks) = SwiftGemm.rowBlocks(m: m, mr: mr, threads: useThreads)
         // op(A)[i, p] and op(B)[p, j] as (row, k) strides for rt_bf16_pack (B's "rows" are its columns).
         let aRow = transA ? 1 : lda, aK = transA ? lda : 1
         let bRow = transB ? ldb : 1, bK = transB ? 1 : ldb

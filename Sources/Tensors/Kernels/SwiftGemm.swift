@@ -113,11 +113,7 @@ enum SwiftGemm {
         let kcBlock = min(kc, k)
         let ncMax = max(nr, packedBLimit / kcBlock / nr * nr)
         let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
-        // Row blocks: as few as fit mcMax, at least one per thread when there are enough rows, sizes balanced.
-        var mBlocks = (m + mcMax - 1) / mcMax
-        if useThreads > 1, m >= useThreads * 4 * mr { mBlocks = (mBlocks + useThreads - 1) / useThreads * useThreads }
-        let mc = ((m + mBlocks - 1) / mBlocks + mr - 1) / mr * mr
-        mBlocks = (m + mc - 1) / mc
+        let (mc, mBlocks) = rowBlocks(m: m, mr: mr, threads: useThreads)
 
         BufferPool.shared.withScratch(ncBlock * kcBlock) { bPacked in
             BufferPool.shared.withScratch(useThreads * mc * kcBlock) { aPackedAll in
@@ -199,6 +195,15 @@ enum SwiftGemm {
                 }
             }
         }
+    }
+
+    /// Row blocks of `m` rows: as few as fit `mcMax`, a multiple of the thread count when there are enough rows,
+    /// sizes balanced and a multiple of the tile height `mr`. Returns the block height and the number of blocks.
+    static func rowBlocks(m: Int, mr: Int, threads: Int) -> (mc: Int, count: Int) {
+        var blocks = (m + mcMax - 1) / mcMax
+        if threads > 1, m >= threads * 4 * mr { blocks = (blocks + threads - 1) / threads * threads }
+        let mc = ((m + blocks - 1) / blocks + mr - 1) / mr * mr
+        return (mc, (m + mc - 1) / mc)
     }
 
     /// Boundaries `b[0] = 0 ≤ b[1] ≤ … ≤ b[parts] = units` cutting `0..<units` into contiguous runs of about
