@@ -48,7 +48,7 @@ enum BF16Gemm {
                         let kcur = min(kcBlock, k - pc)
                         let words = (kcur + 1) / 2
                         let betaHere: Float = pc == 0 ? beta : 1
-                        Parallel.forRanges(panels, grain: 8, threads: useThreads) { r in
+                        Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
                             for panel in r {
                                 let j0 = jc + panel * nr
                                 rt_bf16_pack(b + j0 * bRow + pc * bK, bRow, bK, min(nr, ncur - panel * nr), kcur, nr,

@@ -127,7 +127,7 @@ enum SwiftGemm {
                         let kcur = min(kcBlock, k - pc)
                         let betaHere: Float = pc == 0 ? beta : 1
                         // Pack op(B) block.
-                        Parallel.forRanges(panels, grain: 8, threads: useThreads) { r in
+                        Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
                             for panel in r {
                                 packB(transB: transB, b: b, ldb: ldb, row0: pc, col0: jc + panel * nr, kc: kcur,
                                       cols: min(nr, ncur - panel * nr), nr: nr, into: bp + panel * nr * kcur)
