@@ -39,73 +39,64 @@ enum BF16Gemm {
                 let bp = UnsafeMutableRawPointer(bScratch).assumingMemoryBound(to: UInt16.self)
                 let apAll = UnsafeMutableRawPointer(aScratch).assumingMemoryBound(to: UInt16.self)
                 nonisolated(unsafe) let bpShared = bp, apShared = apAll
-                var jc = 0
-                while jc < n {
-                    let ncur = min(ncBlock, n - jc)
-                    let panels = (ncur + nr - 1) / nr
-                    var pc = 0
-                    while pc < k {
-                        let kcur = min(kcBlock, k - pc)
-                        let words = (kcur + 1) / 2
-                        let betaHere: Float = pc == 0 ? beta : 1
-                        Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
-                            for panel in r {
-                                let j0 = jc + panel * nr
-                                rt_bf16_pack(b + j0 * bRow + pc * bK, bRow, bK, min(nr, ncur - panel * nr), kcur, nr,
-                                             bpShared + panel * nr * 2 * words)
-                            }
+                SwiftGemm.forEachBlock(n: n, k: k, ncBlock: ncBlock, kcBlock: kcBlock, nr: nr) { jc, ncur, panels, pc, kcur in
+                    let words = (kcur + 1) / 2
+                    let betaHere: Float = pc == 0 ? beta : 1
+                    Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
+                        for panel in r {
+                            let j0 = jc + panel * nr
+                            rt_bf16_pack(b + j0 * bRow + pc * bK, bRow, bK, min(nr, ncur - panel * nr), kcur, nr,
+                                         bpShared + panel * nr * 2 * words)
                         }
-                        let units = mBlocks * panels
-                        let parts = min(useThreads, units)
-                        let bounds = SwiftGemm.balancedSplit(units: units, parts: parts) { u in
-                            min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
-                        }
-                        Parallel.run(parts: parts, threads: parts) { part in
-                            let ap = apShared + part * mc * 2 * words
-                            var packedBlock = -1
-                            var u = bounds[part]
-                            let u1 = bounds[part + 1]
-                            while u < u1 {
-                                let block = u / panels
-                                let i0 = block * mc
-                                let mcur = min(mc, m - i0)
-                                if block != packedBlock {
-                                    var ir = 0
-                                    while ir < mcur {
-                                        rt_bf16_pack(a + (i0 + ir) * aRow + pc * aK, aRow, aK, min(mr, mcur - ir), kcur,
-                                                     mr, ap + ir * 2 * words)
-                                        ir += mr
-                                    }
-                                    packedBlock = block
-                                }
-                                let firstPanel = u - block * panels
-                                let lastPanel = min(panels, firstPanel + (u1 - u))
-                                for panel in firstPanel..<lastPanel {
-                                    let cols = min(nr, ncur - panel * nr)
-                                    let bPanel = bpShared + panel * nr * 2 * words
-                                    var ir = 0
-                                    while ir < mcur {
-                                        let rows = min(mr, mcur - ir)
-                                        let cTile = c + (i0 + ir) * ldc + jc + panel * nr
-                                        let aStrip = ap + ir * 2 * words
-                                        if rows == mr && cols == nr {
-                                            rt_bf16_tile_12x32(kcur, aStrip, bPanel, cTile, ldc, alpha, betaHere)
-                                        } else {
-                                            withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { t in
-                                                rt_bf16_tile_12x32(kcur, aStrip, bPanel, t.baseAddress!, nr, 1, 0)
-                                                SwiftGemm.merge(t.baseAddress!, ldt: nr, into: cTile, ldc: ldc,
-                                                                rows: rows, cols: cols, alpha: alpha, beta: betaHere)
-                                            }
-                                        }
-                                        ir += mr
-                                    }
-                                }
-                                u += lastPanel - firstPanel
-                            }
-                        }
-                        pc += kcur
                     }
-                    jc += ncur
+                    let units = mBlocks * panels
+                    let parts = min(useThreads, units)
+                    let bounds = SwiftGemm.balancedSplit(units: units, parts: parts) { u in
+                        min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
+                    }
+                    Parallel.run(parts: parts, threads: parts) { part in
+                        let ap = apShared + part * mc * 2 * words
+                        var packedBlock = -1
+                        var u = bounds[part]
+                        let u1 = bounds[part + 1]
+                        while u < u1 {
+                            let block = u / panels
+                            let i0 = block * mc
+                            let mcur = min(mc, m - i0)
+                            if block != packedBlock {
+                                var ir = 0
+                                while ir < mcur {
+                                    rt_bf16_pack(a + (i0 + ir) * aRow + pc * aK, aRow, aK, min(mr, mcur - ir), kcur,
+                                                 mr, ap + ir * 2 * words)
+                                    ir += mr
+                                }
+                                packedBlock = block
+                            }
+                            let firstPanel = u - block * panels
+                            let lastPanel = min(panels, firstPanel + (u1 - u))
+                            for panel in firstPanel..<lastPanel {
+                                let cols = min(nr, ncur - panel * nr)
+                                let bPanel = bpShared + panel * nr * 2 * words
+                                var ir = 0
+                                while ir < mcur {
+                                    let rows = min(mr, mcur - ir)
+                                    let cTile = c + (i0 + ir) * ldc + jc + panel * nr
+                                    let aStrip = ap + ir * 2 * words
+                                    if rows == mr && cols == nr {
+                                        rt_bf16_tile_12x32(kcur, aStrip, bPanel, cTile, ldc, alpha, betaHere)
+                                    } else {
+                                        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { t in
+                                            rt_bf16_tile_12x32(kcur, aStrip, bPanel, t.baseAddress!, nr, 1, 0)
+                                            SwiftGemm.merge(t.baseAddress!, ldt: nr, into: cTile, ldc: ldc,
+                                                            rows: rows, cols: cols, alpha: alpha, beta: betaHere)
+                                        }
+                                    }
+                                    ir += mr
+                                }
+                            }
+                            u += lastPanel - firstPanel
+                        }
+                    }
                 }
             }
         }

@@ -118,82 +118,92 @@ enum SwiftGemm {
         BufferPool.shared.withScratch(ncBlock * kcBlock) { bPacked in
             BufferPool.shared.withScratch(useThreads * mc * kcBlock) { aPackedAll in
                 nonisolated(unsafe) let bp = bPacked, apAll = aPackedAll
-                var jc = 0
-                while jc < n {
-                    let ncur = min(ncBlock, n - jc)
-                    let panels = (ncur + nr - 1) / nr
-                    var pc = 0
-                    while pc < k {
-                        let kcur = min(kcBlock, k - pc)
-                        let betaHere: Float = pc == 0 ? beta : 1
-                        // Pack op(B) block.
-                        Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
-                            for panel in r {
-                                packB(transB: transB, b: b, ldb: ldb, row0: pc, col0: jc + panel * nr, kc: kcur,
-                                      cols: min(nr, ncur - panel * nr), nr: nr, into: bp + panel * nr * kcur)
+                forEachBlock(n: n, k: k, ncBlock: ncBlock, kcBlock: kcBlock, nr: nr) { jc, ncur, panels, pc, kcur in
+                    let betaHere: Float = pc == 0 ? beta : 1
+                    // Pack op(B) block.
+                    Parallel.forRanges(panels, grain: 2, threads: useThreads) { r in
+                        for panel in r {
+                            packB(transB: transB, b: b, ldb: ldb, row0: pc, col0: jc + panel * nr, kc: kcur,
+                                  cols: min(nr, ncur - panel * nr), nr: nr, into: bp + panel * nr * kcur)
+                        }
+                    }
+                    // Compute: units = (row block, panel), row-block-major, contiguous runs per thread,
+                    // split so that each thread gets the same number of C elements.
+                    let units = mBlocks * panels
+                    let parts = min(useThreads, units)
+                    let bounds = balancedSplit(units: units, parts: parts) { u in
+                        min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
+                    }
+                    Parallel.run(parts: parts, threads: parts) { part in
+                        let u0 = bounds[part], u1 = bounds[part + 1]
+                        let ap = apAll + part * mc * kcur
+                        var packedBlock = -1
+                        var u = u0
+                        while u < u1 {
+                            let block = u / panels
+                            let i0 = block * mc
+                            let mcur = min(mc, m - i0)
+                            if block != packedBlock && !directA {
+                                packA(transA: transA, a: a, lda: lda, row0: i0, col0: pc, rows: mcur, kc: kcur,
+                                      mr: mr, into: ap)
+                                packedBlock = block
                             }
-                        }
-                        // Compute: units = (row block, panel), row-block-major, contiguous runs per thread,
-                        // split so that each thread gets the same number of C elements.
-                        let units = mBlocks * panels
-                        let parts = min(useThreads, units)
-                        let bounds = balancedSplit(units: units, parts: parts) { u in
-                            min(mc, m - (u / panels) * mc) * min(nr, ncur - (u % panels) * nr)
-                        }
-                        Parallel.run(parts: parts, threads: parts) { part in
-                            let u0 = bounds[part], u1 = bounds[part + 1]
-                            let ap = apAll + part * mc * kcur
-                            var packedBlock = -1
-                            var u = u0
-                            while u < u1 {
-                                let block = u / panels
-                                let i0 = block * mc
-                                let mcur = min(mc, m - i0)
-                                if block != packedBlock && !directA {
-                                    packA(transA: transA, a: a, lda: lda, row0: i0, col0: pc, rows: mcur, kc: kcur,
-                                          mr: mr, into: ap)
-                                    packedBlock = block
-                                }
-                                let firstPanel = u - block * panels
-                                let lastPanel = min(panels, firstPanel + (u1 - u))
-                                for panel in firstPanel..<lastPanel {
-                                    let cols = min(nr, ncur - panel * nr)
-                                    let bPanel = bp + panel * nr * kcur
-                                    var ir = 0
-                                    while ir < mcur {
-                                        let rows = min(mr, mcur - ir)
-                                        let cTile = c + (i0 + ir) * ldc + jc + panel * nr
-                                        if directA {
-                                            let i = i0 + ir
-                                            if rows == mr && cols == nr {
-                                                let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
-                                                tile.runDirect(kcur, aStrip, rowStride: transA ? 1 : lda,
-                                                               kStride: transA ? lda : 1, bPanel, cTile, ldc, alpha,
-                                                               betaHere)
-                                            } else {
-                                                // Pack just this strip (zero-padded) for the edge kernel.
-                                                packA(transA: transA, a: a, lda: lda, row0: i, col0: pc, rows: rows,
-                                                      kc: kcur, mr: mr, into: ap)
-                                                tile.runEdge(kcur, ap, bPanel, cTile, ldc, alpha, betaHere,
-                                                             rows: rows, cols: cols)
-                                            }
-                                        } else if rows == mr && cols == nr {
-                                            tile.run(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere)
+                            let firstPanel = u - block * panels
+                            let lastPanel = min(panels, firstPanel + (u1 - u))
+                            for panel in firstPanel..<lastPanel {
+                                let cols = min(nr, ncur - panel * nr)
+                                let bPanel = bp + panel * nr * kcur
+                                var ir = 0
+                                while ir < mcur {
+                                    let rows = min(mr, mcur - ir)
+                                    let cTile = c + (i0 + ir) * ldc + jc + panel * nr
+                                    if directA {
+                                        let i = i0 + ir
+                                        if rows == mr && cols == nr {
+                                            let aStrip = transA ? a + pc * lda + i : a + i * lda + pc
+                                            tile.runDirect(kcur, aStrip, rowStride: transA ? 1 : lda,
+                                                           kStride: transA ? lda : 1, bPanel, cTile, ldc, alpha,
+                                                           betaHere)
                                         } else {
-                                            tile.runEdge(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere,
+                                            // Pack just this strip (zero-padded) for the edge kernel.
+                                            packA(transA: transA, a: a, lda: lda, row0: i, col0: pc, rows: rows,
+                                                  kc: kcur, mr: mr, into: ap)
+                                            tile.runEdge(kcur, ap, bPanel, cTile, ldc, alpha, betaHere,
                                                          rows: rows, cols: cols)
                                         }
-                                        ir += mr
+                                    } else if rows == mr && cols == nr {
+                                        tile.run(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere)
+                                    } else {
+                                        tile.runEdge(kcur, ap + ir * kcur, bPanel, cTile, ldc, alpha, betaHere,
+                                                     rows: rows, cols: cols)
                                     }
+                                    ir += mr
                                 }
-                                u += lastPanel - firstPanel
                             }
+                            u += lastPanel - firstPanel
                         }
-                        pc += kcur
                     }
-                    jc += ncur
                 }
             }
+        }
+    }
+
+    /// Calls `body(jc, ncur, panels, pc, kcur)` for every (column block, depth block) of an `n`-column, depth-`k`
+    /// product: column blocks of `ncBlock` outermost, depth blocks of `kcBlock` inside; `panels` is the number of
+    /// `nr`-wide panels of the column block.
+    @inline(__always)
+    static func forEachBlock(n: Int, k: Int, ncBlock: Int, kcBlock: Int, nr: Int,
+                             _ body: (_ jc: Int, _ ncur: Int, _ panels: Int, _ pc: Int, _ kcur: Int) -> Void) {
+        var jc = 0
+        while jc < n {
+            let ncur = min(ncBlock, n - jc)
+            var pc = 0
+            while pc < k {
+                let kcur = min(kcBlock, k - pc)
+                body(jc, ncur, (ncur + nr - 1) / nr, pc, kcur)
+                pc += kcur
+            }
+            jc += ncur
         }
     }
 
