@@ -16,7 +16,7 @@
 //   optimizers: no parser) is built -Ounchecked without dynamic exclusivity checks. Measured on 2026-12-07 (AMD
 //   EPYC, avx512f/bw/vl/bf16/vnni, 2 cores, release builds of the same tree, alternating runs):
 //   `RT_BLAS=swift rt bench train --threads 1` 2,141–2,151 tokens/s unchecked vs 1,109–1,119 with -O (×1.93:
-//   the Swift GEMM's inner loops); `rt bench chem --limit 20000` with -O for Chemistry: parse+sanitize −4 %,
+//   the Swift GEMM's inner loops, since moved to the C target CKernels — worth re-measuring); `rt bench chem --limit 20000` with -O for Chemistry: parse+sanitize −4 %,
 //   canonical −2 %, Morgan −7 %, SA −6 %, QED and logP ±1 % — a price paid for traps on untrusted input.
 // - Language mode 5: kernels hand raw pointers to `DispatchQueue.concurrentPerform`; Swift 6's strict
 //   Sendable checking would force wrappers around every one of them without making them any safer.
