@@ -4,16 +4,17 @@ import XCTest
 /// The machinery around the GEMM choice: shape classes, the OpenBLAS core-type policy and its reload mechanism,
 /// the measured decision and its cache.
 final class GemmDispatchTests: XCTestCase {
-    /// The hot-path class index agrees with `ShapeClass.of` on the boundaries and on the transformer shapes.
+    /// `ShapeClass.of` on the boundaries, and each class's routing-table index is its position in `allCases`.
     func testShapeClassBoundaries() {
         XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 256, n: 256, k: 256), .large)          // 2^24
         XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 256, n: 256, k: 255), .sequence)
         XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 128, n: 256, k: 256), .sequence)
         XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 64, n: 128, k: 128), .sequence)        // 2^20
+        XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 64, n: 128, k: 127), .attention)
+        XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 1, n: 1, k: 1), .attention)
         XCTAssertEqual(GemmDispatch.ShapeClass.of(m: 128, n: 128, k: 16), .attention)
-        for (m, n, k) in [(1, 1, 1), (64, 128, 127), (64, 128, 128), (256, 256, 255), (256, 256, 256), (2048, 1024, 256)] {
-            let c = GemmDispatch.ShapeClass.of(m: m, n: n, k: k)
-            XCTAssertEqual(Gemm.classIndex(m: m, n: n, k: k), GemmDispatch.ShapeClass.allCases.firstIndex(of: c))
+        for c in GemmDispatch.ShapeClass.allCases {
+            XCTAssertEqual(c.index, GemmDispatch.ShapeClass.allCases.firstIndex(of: c), "\(c): routing-table index")
         }
     }
 

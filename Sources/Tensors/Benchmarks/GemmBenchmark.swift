@@ -204,18 +204,8 @@ public struct GemmBenchmark {
         -> Double
     {
         var g = SeededGenerator(seed: 7)
-        var worst = 0.0
-        for _ in 0..<64 {
-            let i = Int(g.next() % UInt64(c.m)), j = Int(g.next() % UInt64(c.n))
-            var s = 0.0, mag = 0.0
-            for p in 0..<c.k {
-                let x = Double(c.transA ? a[p * c.m + i] : a[i * c.k + p])
-                let y = Double(c.transB ? b[j * c.k + p] : b[p * c.n + j])
-                s += x * y
-                mag += abs(x * y)
-            }
-            worst = max(worst, abs(Double(out[i * c.n + j]) - s) / (mag + 1e-30))
-        }
-        return worst
+        let entries = (0..<64).map { _ in (Int(g.next() % UInt64(c.m)), Int(g.next() % UInt64(c.n))) }
+        return GemmReference.maxRelativeError(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, a: a, b: b,
+                                              c: out, entries: entries)
     }
 }

@@ -67,7 +67,7 @@ public enum Gemm {
     private static let lock = NSLock()
     /// Guards `routes` and `decision` (separate from `lock`: measuring calls GEMMs, which take `lock`).
     private static let routeLock = NSLock()
-    /// The backend of each `GemmDispatch.ShapeClass` (by `allCases` index), resolved on first use.
+    /// The backend of each `GemmDispatch.ShapeClass` (by its `index`), resolved on first use.
     nonisolated(unsafe) private static var routes: [Backend]?
     /// The measured decision behind `routes` (nil when a backend is forced).
     nonisolated(unsafe) private static var decision: GemmDispatch.Decision?
@@ -138,7 +138,7 @@ public enum Gemm {
 
     /// The backend serving products of `shapeClass`.
     public static func backend(for shapeClass: GemmDispatch.ShapeClass) -> Backend {
-        resolvedRoutes[GemmDispatch.ShapeClass.allCases.firstIndex(of: shapeClass)!]
+        resolvedRoutes[shapeClass.index]
     }
 
     /// The measured decision in use, or nil when a backend is forced (`RT_BLAS`, `setBackend`).
@@ -215,21 +215,14 @@ public enum Gemm {
     public static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let shapeClass = classIndex(m: m, n: n, k: k)
-        if bf16Products && (shapeClass != 2 || bf16IncludesAttention) && k > 0 {
+        let shapeClass = GemmDispatch.ShapeClass.of(m: m, n: n, k: k)
+        if bf16Products && (shapeClass != .attention || bf16IncludesAttention) && k > 0 {
             BF16Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
                            ldb: ldb, beta: beta, c: c, ldc: ldc, threads: effectiveThreads)
             return
         }
-        sgemm(backend: resolvedRoutes[shapeClass], threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
+        sgemm(backend: resolvedRoutes[shapeClass.index], threads: effectiveThreads, transA: transA, transB: transB, m: m, n: n, k: k,
               alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-
-    /// `GemmDispatch.ShapeClass.of(m:n:k:)` as an index into `routes`.
-    @inline(__always)
-    static func classIndex(m: Int, n: Int, k: Int) -> Int {
-        let work = m * n * k
-        return work >= 1 << 24 ? 0 : work >= 1 << 20 ? 1 : 2
     }
 
     /// The same on an explicit backend and thread count (benchmarks and tests). An unavailable OpenBLAS, or

@@ -41,6 +41,16 @@ public enum GemmDispatch {
             }
         }
 
+        /// The class's position in `allCases` (the index of its backend in `Gemm`'s routing table).
+        @inline(__always)
+        var index: Int {
+            switch self {
+            case .large: return 0
+            case .sequence: return 1
+            case .attention: return 2
+            }
+        }
+
         /// Threads the class is measured on: attention products run one per thread.
         func measuringThreads(_ machineThreads: Int) -> Int { self == .attention ? 1 : machineThreads }
     }
@@ -189,19 +199,9 @@ public enum GemmDispatch {
             if !one.elementsEqual(many, by: { $0.bitPattern == $1.bitPattern }) {
                 return "results differ between 1 and \(threads) threads on \(m)x\(n)x\(k)"
             }
-            var worst = 0.0
-            for i in stride(from: 0, to: m, by: 7) {
-                for j in stride(from: 0, to: n, by: 5) {
-                    var sum = 0.0, mag = 0.0
-                    for p in 0..<k {
-                        let x = Double(s.transA ? a[p * m + i] : a[i * k + p])
-                        let y = Double(s.transB ? b[j * k + p] : b[p * n + j])
-                        sum += x * y
-                        mag += abs(x * y)
-                    }
-                    worst = max(worst, abs(Double(one[i * n + j]) - sum) / (mag + 1e-30))
-                }
-            }
+            let sampled = stride(from: 0, to: m, by: 7).flatMap { i in stride(from: 0, to: n, by: 5).map { j in (i, j) } }
+            let worst = GemmReference.maxRelativeError(transA: s.transA, transB: s.transB, m: m, n: n, k: k, a: a,
+                                                       b: b, c: one, entries: sampled)
             if worst > 1e-5 { return "wrong results on \(m)x\(n)x\(k) (relative error \(worst))" }
         }
         return nil

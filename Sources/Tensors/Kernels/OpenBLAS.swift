@@ -195,17 +195,8 @@ final class OpenBLASLibrary: @unchecked Sendable {
             let b = (0..<(k * n)).map { _ in Float(Gaussian.unitInterval(using: &g) * 2 - 1) }
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 let c = product(transA: ta, transB: tb, m: m, n: n, k: k, a, b)
-                for i in 0..<m {
-                    for j in 0..<n {
-                        var s = 0.0, mag = 0.0
-                        for p in 0..<k {
-                            let x = Double(ta ? a[p * m + i] : a[i * k + p]), y = Double(tb ? b[j * k + p] : b[p * n + j])
-                            s += x * y
-                            mag += abs(x * y)
-                        }
-                        worst = max(worst, abs(Double(c[i * n + j]) - s) / (mag + 1e-30))
-                    }
-                }
+                worst = max(worst, GemmReference.maxRelativeError(transA: ta, transB: tb, m: m, n: n, k: k, a: a, b: b,
+                                                                  c: c, entries: GemmReference.allEntries(m: m, n: n)))
             }
         }
         return worst
