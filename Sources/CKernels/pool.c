@@ -25,7 +25,7 @@ static pthread_mutex_t owner_lock = PTHREAD_MUTEX_INITIALIZER;  // held by the t
 
 static _Atomic uint64_t ticket = CLOSED;      // generation << 32 | next part to claim
 static _Atomic uint32_t generation;           // bumped once per job, after the ticket opens
-static _Atomic long spin_nanoseconds = 300000;
+static const long spin_nanoseconds = 300000;  // how long a worker used by the last job spins before sleeping
 static _Atomic long workers_created;
 
 // The current job (relaxed atomics: read by workers only between loading a ticket and claiming from it).
@@ -99,7 +99,7 @@ static void *worker_main(void *arg) {
                 if ((++spins & 63) != 0) continue;
                 const long now = now_nanoseconds();
                 if (spin_start == 0) { spin_start = now; continue; }
-                if (now - spin_start >= atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed)) break;
+                if (now - spin_start >= spin_nanoseconds) break;
             }
         }
         if (gen == seen || start.index >= atomic_load(&job_workers)) {
@@ -185,9 +185,3 @@ void rt_pool_run(long parts, long threads, rt_task_fn fn, void *ctx) {
     atomic_store(&ticket, ((uint64_t)gen << 32) | CLOSED);
     pthread_mutex_unlock(&owner_lock);
 }
-
-void rt_pool_set_spin_microseconds(long microseconds) {
-    atomic_store(&spin_nanoseconds, microseconds < 0 ? 0 : microseconds * 1000);
-}
-
-long rt_pool_worker_count(void) { return atomic_load(&workers_created); }

@@ -41,8 +41,7 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        let line = try precision.apply()
-        if precision.precision != .float32 { printError(line) }
+        try precision.applyReportingChoices()
         let folder: ModelFolder
         let network: XLNetModel
         do {

@@ -38,8 +38,7 @@ struct ModelOptions: ParsableArguments {
 
     func load() throws -> InferenceModel {
         _ = try Gemm.backendFromEnvironment()
-        let line = try precision.apply()
-        if precision.precision != .float32 { printError(line) }
+        try precision.applyReportingChoices()
         let url = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModel.locate()
         do {
             let network = try InferenceModel(folder: try ModelFolder(url: url), language: language, batchSize: batchSize)

@@ -18,6 +18,13 @@ struct PrecisionOptions: ParsableArguments {
         valueName: "precision"))
     var precision: Choice = .float32
 
+    /// `apply()`, reporting the choice on stderr unless it is the float32 default (the inference verbs: their
+    /// stderr stays as it was unless `--precision` was asked for).
+    func applyReportingChoices() throws {
+        let line = try apply()
+        if precision != .float32 { printError(line) }
+    }
+
     /// Sets the engine's precision and returns a line saying which was used and why (for stderr).
     @discardableResult
     func apply() throws -> String {

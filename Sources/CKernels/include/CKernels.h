@@ -56,16 +56,10 @@ typedef void (*rt_task_fn)(void *ctx, long part);
 
 /// Runs `fn(ctx, p)` for every `p` in `0..<parts` on up to `threads` threads (the caller is one of them) and
 /// returns when all have finished. Workers are created on first use and kept; between jobs they spin for a short
-/// while (`rt_pool_set_spin_microseconds`) and then sleep. Parts are claimed dynamically, so which thread runs a
+/// while (300 µs, `spin_nanoseconds` in pool.c) and then sleep. Parts are claimed dynamically, so which thread runs a
 /// part varies — callers must make every part's output independent of that. Calls made from inside a task, or while
 /// another thread's job is running, run inline on the calling thread.
 void rt_pool_run(long parts, long threads, rt_task_fn fn, void *ctx);
-
-/// How long idle workers spin before sleeping (default 300 µs; 0 sleeps at once).
-void rt_pool_set_spin_microseconds(long microseconds);
-
-/// Worker threads created so far (the caller is not counted).
-long rt_pool_worker_count(void);
 
 // ---------------------------------------------------------------------------------------------------------------
 // GEMM micro-kernels (sgemm_avx2.c, sgemm_avx512.c). Packed panels as in Tensors/Kernels/SwiftGemm.swift: `a` holds `kc` steps of

@@ -99,33 +99,13 @@ public enum CPU {
         return level
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var selectedLevel: KernelLevel?
-
-    /// The kernel level in use: `RT_CPU` when set and usable, else the best this CPU supports. An unusable `RT_CPU`
-    /// falls back to the best level with a warning on stderr (tools call `levelFromEnvironment()` first to turn it
-    /// into an error).
-    public static var level: KernelLevel {
-        lock.lock()
-        defer { lock.unlock() }
-        if let l = selectedLevel { return l }
-        let l: KernelLevel
-        do { l = try levelFromEnvironment() ?? bestLevel } catch {
+    /// The kernel level in use, decided once: `RT_CPU` when set and usable, else the best this CPU supports. An
+    /// unusable `RT_CPU` falls back to the best level with a warning on stderr (tools call `levelFromEnvironment()`
+    /// first to turn it into an error).
+    public static let level: KernelLevel = {
+        do { return try levelFromEnvironment() ?? bestLevel } catch {
             FileHandle.standardError.write(Data("warning: \(error); using \(bestLevel.rawValue)\n".utf8))
-            l = bestLevel
+            return bestLevel
         }
-        selectedLevel = l
-        return l
-    }
-
-    /// Forces a kernel level for all later calls (tests and benchmarks).
-    /// - Throws: `TensorError.backendUnavailable` when the CPU lacks what the level needs.
-    public static func setLevel(_ l: KernelLevel) throws {
-        guard l.isSupported else {
-            throw TensorError.backendUnavailable(detail: "kernel level \(l.rawValue) needs \(l.requiredFeatures); this CPU has \(features)")
-        }
-        lock.lock()
-        selectedLevel = l
-        lock.unlock()
-    }
+    }()
 }
