@@ -13,6 +13,7 @@ import Foundation
 /// | `cg_collator_params` | `property_tokens`, `plm_probability`, `max_span_length`, `do_sample`, `property_value_ranges` (`[[lo, hi], …]` in `property_tokens` order, or `{"<p>": [lo, hi]}`), `entity_separator_token`, `entity_to_mask`, `mask_entity_separator` |
 /// | `checkpoint-str` | which checkpoint is `best`: `best` (training loss), `rmse`, `pearson`, `spearman` |
 /// | `plm_probability`, `max_span_length` | the `plm` task's collator |
+/// | `number_token_loss`, `number_token_loss_weight` | `wasserstein`, `mse` or `none` (default), and λ (0.3): the Number Token Loss on property-prediction steps (not in the original) |
 /// | `learning_rate`, `per_device_train_batch_size` (`per_gpu_train_batch_size`, `batch_size`), `num_train_epochs`, `max_steps`, `warmup_steps`, `gradient_accumulation_steps`, `max_grad_norm`, `weight_decay`, `adam_beta1`, `adam_beta2`, `adam_epsilon`, `logging_steps`, `eval_steps`, `save_steps`, `seed`, `block_size` | as HuggingFace's `TrainingArguments` |
 /// | `reset_training_loss`, `eval_accumulation_steps` | accepted for compatibility; no effect (a fine-tuning run never inherits a loss history here, and evaluation is not accumulated) |
 ///
@@ -28,6 +29,7 @@ extension TrainingConfiguration {
         "per_gpu_train_batch_size", "batch_size", "num_train_epochs", "max_steps", "warmup_steps",
         "gradient_accumulation_steps", "max_grad_norm", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon",
         "logging_steps", "eval_steps", "save_steps", "seed", "block_size", "eval_accumulation_steps",
+        "number_token_loss", "number_token_loss_weight",
     ]
     static let generationKeys: Set<String> = [
         "property_tokens", "plm_probability", "max_span_length", "do_sample", "property_value_ranges",
@@ -57,6 +59,13 @@ extension TrainingConfiguration {
         if let n = try reader.int("alternate_steps") { alternateSteps = n }
         if let b = try reader.bool("cc_loss") { selfConsistency = b }
         if let w = try reader.double("cc_loss_weight") { selfConsistencyWeight = w }
+        if let name = try reader.string("number_token_loss"), name != "none" {
+            guard let kind = NumberTokenLoss.Kind(rawValue: name) else {
+                throw reader.fail("number_token_loss", "unknown loss '\(name)' (expected wasserstein, mse or none)")
+            }
+            numberTokenLoss = kind
+        }
+        if let w = try reader.double("number_token_loss_weight") { numberTokenLossWeight = w }
         if let name = try reader.string("cg_collator") {
             guard let kind = Generation.Kind(rawValue: name) else {
                 throw reader.fail("cg_collator", "unknown collator '\(name)' (expected vanilla_cg or multientity_cg)")
@@ -164,6 +173,11 @@ extension TrainingConfiguration {
         o["cg_collator_params"] = .object(p)
         if let bestMetric { o["checkpoint-str"] = .string(bestMetric.rawValue) }
         o["plm_probability"] = .number(plmProbability)
+        // Written only when used, so the files (and run fingerprints) of runs without it stay as they were.
+        if let numberTokenLoss {
+            o["number_token_loss"] = .string(numberTokenLoss.rawValue)
+            o["number_token_loss_weight"] = .number(numberTokenLossWeight)
+        }
         o["max_span_length"] = .integer(plmMaxSpanLength)
         o["learning_rate"] = .number(learningRate)
         o["per_device_train_batch_size"] = .integer(batchSize)

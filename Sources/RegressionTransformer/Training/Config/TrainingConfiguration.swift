@@ -82,6 +82,11 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// `plm_probability` / `max_span_length` of the vanilla PLM task (HF defaults 1/6 and 5).
     public var plmProbability: Double = 1.0 / 6
     public var plmMaxSpanLength: Int = 5
+    /// `number_token_loss`: a regression-aware term on the digit tokens added to property-prediction steps
+    /// (`NumberTokenLoss`); nil (`none`, the original's recipe): cross-entropy only.
+    public var numberTokenLoss: NumberTokenLoss.Kind? = nil
+    /// `number_token_loss_weight` (λ, default 0.3).
+    public var numberTokenLossWeight: Double = 0.3
 
     // MARK: Optimisation (HF `Trainer` semantics)
 
@@ -162,6 +167,12 @@ public struct TrainingConfiguration: Equatable, Sendable {
         }
         if !(selfConsistencyWeight >= 0 && selfConsistencyWeight.isFinite) {
             throw fail("cc_loss_weight", "must be a non-negative number, not \(selfConsistencyWeight)")
+        }
+        if numberTokenLoss != nil && !(task == .alternating || task == .propertyPrediction) {
+            throw fail("number_token_loss", "applies to property-prediction steps, which the \(task.rawValue) task has none of")
+        }
+        if !(numberTokenLossWeight >= 0 && numberTokenLossWeight.isFinite) {
+            throw fail("number_token_loss_weight", "must be a non-negative number, not \(numberTokenLossWeight)")
         }
         for (key, p) in [("cg_collator_params.plm_probability", generation.probability), ("plm_probability", plmProbability)]
         where !(p > 0 && p <= 1) {

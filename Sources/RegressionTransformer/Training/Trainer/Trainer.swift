@@ -58,6 +58,7 @@ public final class Trainer {
     let generationCollator: (any Collator)?
     let plmCollator: PLMCollator?
     let selfConsistencyCollator: PropertyCollator?
+    let numberTokenLoss: NumberTokenLoss?
     private var epochOrder: (epoch: Int, order: [Int])?
 
     /// - Throws: `TrainingConfigurationError` / `CollatorError` when the configuration does not fit the
@@ -89,6 +90,7 @@ public final class Trainer {
             : nil
         selfConsistencyCollator = c.task == .alternating && c.selfConsistency
             ? try PropertyCollator(vocabulary: vocabulary, properties: c.generationProperties) : nil
+        numberTokenLoss = c.numberTokenLoss.map { NumberTokenLoss(kind: $0, weight: c.numberTokenLossWeight, vocabulary: vocabulary) }
         optimizer = AdamW(parameters: model.parameters, configuration: .init(
             learningRate: c.learningRate, beta1: c.adamBeta1, beta2: c.adamBeta2, eps: c.adamEpsilon,
             weightDecay: c.weightDecay, variant: .huggingface))
@@ -222,11 +224,21 @@ public final class Trainer {
         }
         var losses: [String: Double] = [:]
         let usesGenerationLoss = objective == .generation && configuration.task == .alternating
+        let numberLoss = objective == .propertyPrediction ? numberTokenLoss : nil
+        var numberLossValue: Double?
         let first = try pass(batch, index: m, dropoutPass: 0, scale: scale, keepPredictions: selfConsistencyCollator != nil && usesGenerationLoss) { logits, tape in
-            try usesGenerationLoss ? ObjectiveLosses.generationLoss(logits: logits, batch: batch, tape: tape)
-                : ObjectiveLosses.meanCrossEntropy(logits: logits, batch: batch, tape: tape)
+            if usesGenerationLoss { return try ObjectiveLosses.generationLoss(logits: logits, batch: batch, tape: tape) }
+            let crossEntropy = try ObjectiveLosses.meanCrossEntropy(logits: logits, batch: batch, tape: tape)
+            guard let numberLoss, let term = try numberLoss.loss(logits: logits, batch: batch, tape: tape) else { return crossEntropy }
+            numberLossValue = Double(term.scalarValue)
+            return try tape.add(crossEntropy, tape.scale(term, Float(numberLoss.weight)))
         }
         losses[objective.rawValue] = first.loss
+        if let numberLossValue, let numberLoss {
+            // `pp` stays the cross-entropy alone (comparable with runs without the term); `loss` has both.
+            losses[objective.rawValue] = first.loss - numberLoss.weight * numberLossValue
+            losses["ntl"] = numberLossValue
+        }
         var total = first.loss
         if usesGenerationLoss, let collator = selfConsistencyCollator, let predictions = first.predictions {
             let generated = SelfConsistency.generatedIDs(batch, predictions: predictions, maskID: vocabulary.specialIDs.mask)
