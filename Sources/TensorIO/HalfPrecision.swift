@@ -1,4 +1,4 @@
-/// Conversions from 16-bit floats (IEEE binary16 "F16", bfloat16 "BF16") to Float, by bit manipulation so they
+/// Conversions between Float and 16-bit floats (IEEE binary16 "F16", bfloat16 "BF16"), by bit manipulation so they
 /// work on every platform (Swift's `Float16` is unavailable on some).
 public enum HalfPrecision {
     /// IEEE 754 binary16 → Float, exact (normals, subnormals, ±0, ±∞, NaN with payload).
@@ -22,5 +22,15 @@ public enum HalfPrecision {
     @inline(__always)
     public static func float(fromBF16 b: UInt16) -> Float {
         Float(bitPattern: UInt32(b) << 16)
+    }
+
+    /// Float → bfloat16, rounded to nearest, ties to even (as `torch.Tensor.to(torch.bfloat16)`): values beyond
+    /// the largest bfloat16 round to ±∞, and a NaN stays a (quiet) NaN with its sign.
+    @inline(__always)
+    public static func bf16(from x: Float) -> UInt16 {
+        let bits = x.bitPattern
+        if x.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
+        let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
+        return UInt16(truncatingIfNeeded: rounded >> 16)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RegressionTransformer
+import TensorIO
 import Tensors
 
 /// `rt model …` — inspect and convert model folders (thin: see `ModelFolder`).
@@ -8,7 +9,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect and convert model folders (config.json, vocab.txt, inference.json, weights).",
-        subcommands: [ModelInfo.self, ModelConvert.self])
+        subcommands: [ModelInfo.self, ModelConvert.self, ModelCast.self])
 }
 
 /// `rt model info FOLDER`.
@@ -133,5 +134,61 @@ struct ModelConvert: ParsableCommand {
         } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(error)") }
         let size = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.size] as? Int
         printError("wrote \(target.path) (\(model.parameters.names.count) tensors, \(model.configuration.parameterCount) parameters, \(size ?? 0) bytes; verified)")
+    }
+}
+
+/// `rt model cast FOLDER --dtype bf16 -o OUT` — a copy of a model folder whose weights are stored in another dtype.
+struct ModelCast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cast",
+        abstract: "Copy a model folder with its weights stored as BF16 (half the size) or F32.",
+        discussion: """
+            Writes OUTPUT as a complete model folder (config.json, vocab.txt, inference.json, model.safetensors) \
+            whose weights are FOLDER's stored as --dtype: bf16 rounds every weight to the nearest bfloat16 (ties \
+            to even, as torch does), f32 stores them exactly. Every reader of model folders (predict, generate, \
+            train --model, …) widens BF16 to float32 exactly, so the copy behaves like a model whose weights are \
+            the rounded values. The copy is read back and compared with the rounded source. OUTPUT must not \
+            exist unless --force.
+
+            Examples:
+              rt model cast run/checkpoint-best --dtype bf16 -o models/base
+            """)
+
+    enum DType: String, ExpressibleByArgument, CaseIterable {
+        case bf16, f32
+        var storage: SafeTensorsWriter.Storage { self == .bf16 ? .BF16 : .F32 }
+    }
+
+    @Argument(help: "The model folder to copy.") var folder: String
+    @Option(name: .shortAndLong, help: "The folder to write.") var output: String
+    @Option(help: "Storage of the weights: bf16 or f32.") var dtype: DType = .bf16
+    @Flag(help: "Replace the model files of an existing OUTPUT.") var force = false
+
+    func run() throws {
+        let source: ModelFolder
+        do { source = try ModelFolder(path: folder) } catch { throw CommandFailure("\(error)") }
+        let destination = URL(fileURLWithPath: output)
+        if destination.standardizedFileURL.path == source.url.standardizedFileURL.path {
+            throw CommandFailure("\(output): is the source folder; write the copy somewhere else")
+        }
+        if FileManager.default.fileExists(atPath: destination.path) && !force {
+            throw CommandFailure("\(output): exists (pass --force to replace its model files)")
+        }
+        let model: XLNetModel
+        do { model = try source.loadModel() } catch { throw CommandFailure("\(error)") }
+        let expected = model.parameters.flatValues.scalars.map { value in
+            dtype == .bf16 ? HalfPrecision.float(fromBF16: HalfPrecision.bf16(from: value)) : value
+        }
+        do {
+            try ModelFolder.write(model, vocabulary: source.vocabulary, inference: source.inference,
+                                  storage: dtype.storage, to: destination)
+            let back = try ModelFolder(url: destination).loadModel(from: .safetensors)
+            guard back.parameters.flatValues.scalars.elementsEqual(expected, by: { $0.bitPattern == $1.bitPattern }) else {
+                throw CommandFailure("\(destination.path): read back differs from the rounded source weights")
+            }
+        } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(error)") }
+        let target = destination.appendingPathComponent(ModelFolder.safetensorsFile)
+        let size = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.size] as? Int
+        printError("wrote \(destination.path) (\(model.configuration.parameterCount) parameters as \(dtype.storage.rawValue), \(size ?? 0) bytes; verified)")
     }
 }

@@ -1,5 +1,6 @@
 import TensorIO
 import Foundation
+import CKernels
 import XCTest
 @testable import Tensors
 
@@ -79,6 +80,52 @@ final class SafeTensorsTests: XCTestCase {
         // Names that need escaping survive.
         let odd = try SafeTensorsFile(data: SafeTensorsWriter.encode([("a\"b\\c\nd é", Tensor.ones([2]))]), path: "m")
         XCTAssertEqual(odd.names, ["a\"b\\c\nd é"])
+    }
+
+    /// Float → bfloat16: round to nearest, ties to even, overflow to ∞, NaN kept; the same bits as the GEMM
+    /// packer's C conversion on 100,000 random bit patterns.
+    func testBF16Rounding() {
+        XCTAssertEqual(HalfPrecision.bf16(from: 1), 0x3F80)
+        XCTAssertEqual(HalfPrecision.bf16(from: -3), 0xC040)
+        XCTAssertEqual(HalfPrecision.bf16(from: 3.14159265), 0x4049)
+        XCTAssertEqual(HalfPrecision.bf16(from: Float(bitPattern: 0x3F80_8000)), 0x3F80, "a tie goes to the even neighbour")
+        XCTAssertEqual(HalfPrecision.bf16(from: Float(bitPattern: 0x3F81_8000)), 0x3F82, "a tie goes to the even neighbour")
+        XCTAssertEqual(HalfPrecision.bf16(from: Float(bitPattern: 0x3F80_8001)), 0x3F81)
+        XCTAssertEqual(HalfPrecision.bf16(from: Float(bitPattern: 0x3F80_7FFF)), 0x3F80)
+        XCTAssertEqual(HalfPrecision.bf16(from: .greatestFiniteMagnitude), 0x7F80, "beyond the largest bfloat16: ∞")
+        XCTAssertEqual(HalfPrecision.bf16(from: -.infinity), 0xFF80)
+        XCTAssertEqual(HalfPrecision.bf16(from: -0.0), 0x8000)
+        XCTAssertTrue(HalfPrecision.float(fromBF16: HalfPrecision.bf16(from: .nan)).isNaN)
+        XCTAssertTrue(HalfPrecision.float(fromBF16: HalfPrecision.bf16(from: Float(bitPattern: 0x7F80_0001))).isNaN)
+        var g = SeededGenerator(seed: 5)
+        for _ in 0..<100_000 {
+            let x = Float(bitPattern: UInt32.random(in: .min ... .max, using: &g))
+            guard !x.isNaN else { continue }
+            XCTAssertEqual(HalfPrecision.bf16(from: x), rt_bf16_from_float(x), "\(x)")
+        }
+    }
+
+    /// BF16 storage: values rounded to bfloat16, the header says BF16, and tensors torch wrote as bfloat16 are
+    /// written back byte for byte as torch's `safetensors` wrote them.
+    func testWriterStoresBF16() throws {
+        let file = try SafeTensorsFile(contentsOf: Fixtures.url("safetensors/dtypes.safetensors"))
+        let names = ["half_bf16", "special_bf16"]
+        let data = try SafeTensorsWriter.encode(names.map { ($0, try file.tensor($0)) }, storage: .BF16)
+        let back = try SafeTensorsFile(data: data, path: "memory")
+        for n in names {
+            XCTAssertEqual(try back.entry(n).dtype, .BF16)
+            XCTAssertEqual(try back.tensor(n).scalars.map(\.bitPattern), try file.tensor(n).scalars.map(\.bitPattern), n)
+        }
+        let python = try Data(contentsOf: Fixtures.url("safetensors/dtypes.safetensors"))
+        for n in names {
+            let ours = try back.entry(n), theirs = try file.entry(n)
+            XCTAssertEqual(data[(back.dataStart + ours.dataOffsets.lowerBound)..<(back.dataStart + ours.dataOffsets.upperBound)],
+                           python[(file.dataStart + theirs.dataOffsets.lowerBound)..<(file.dataStart + theirs.dataOffsets.upperBound)], n)
+        }
+        let x = try Tensor([1, 0.1, -2.5e-3, 3e38], shape: [2, 2])
+        let rounded = try SafeTensorsFile(data: SafeTensorsWriter.encode([("x", x)], storage: .BF16), path: "m").tensor("x")
+        XCTAssertEqual(rounded.scalars, x.scalars.map { HalfPrecision.float(fromBF16: HalfPrecision.bf16(from: $0)) })
+        XCTAssertEqual(rounded.scalars[1], 0.10009765625)
     }
 
     // MARK: bad input

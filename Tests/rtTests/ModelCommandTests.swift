@@ -62,6 +62,35 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(try RTCommand.run(["model", "info", out.path, "--check"]).status, 0)
     }
 
+    /// `rt model cast --dtype bf16`: a complete folder at half the weight size whose weights are the source's
+    /// rounded to bfloat16; refuses to overwrite or to write over its source.
+    func testCastStoresBF16Weights() throws {
+        let out = scratch.appendingPathComponent("bf16")
+        let r = try RTCommand.run(["model", "cast", Self.folder.path, "--dtype", "bf16", "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("as BF16") && r.stderr.contains("verified"), r.stderr)
+        let cast = try SafeTensorsFile(contentsOf: out.appendingPathComponent("model.safetensors"))
+        let source = try SafeTensorsFile(contentsOf: Self.folder.appendingPathComponent("model.safetensors"))
+        XCTAssertEqual(cast.names.sorted(), source.names.sorted())
+        for name in source.names {
+            XCTAssertEqual(try cast.entry(name).dtype, .BF16, name)
+            XCTAssertEqual(try cast.tensor(name).scalars,
+                           try source.tensor(name).scalars.map { HalfPrecision.float(fromBF16: HalfPrecision.bf16(from: $0)) }, name)
+        }
+        let size = { (url: URL) in (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0 }
+        XCTAssertLessThan(try size(out.appendingPathComponent("model.safetensors")),
+                          try size(Self.folder.appendingPathComponent("model.safetensors")) / 2 + 4096)
+        XCTAssertEqual(try RTCommand.run(["model", "info", out.path, "--check"]).status, 0)
+        let again = try RTCommand.run(["model", "cast", Self.folder.path, "-o", out.path])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("exists (pass --force"), again.stderr)
+        XCTAssertEqual(try RTCommand.run(["model", "cast", Self.folder.path, "-o", out.path, "--force", "--dtype", "f32"]).status, 0)
+        XCTAssertEqual(try SafeTensorsFile(contentsOf: out.appendingPathComponent("model.safetensors")).entry(source.names[0]).dtype, .F32)
+        let onto = try RTCommand.run(["model", "cast", out.path, "-o", out.path, "--force"])
+        XCTAssertEqual(onto.status, 1)
+        XCTAssertTrue(onto.stderr.contains("is the source folder"), onto.stderr)
+    }
+
     /// The fixture's three lines give HF's `embed.mean` (content stream, attention mask = id ≠ [PAD]).
     func testEmbedMatchesTheReference() throws {
         let lines = ["<qed>0.3936|[C][Br]", "<esol>-3.53|[C][C][Branch1_1][C][O]",

@@ -194,10 +194,10 @@ public struct ModelFolder {
 
     /// Writes a complete model folder: `config.json` (with `vocab_size` from the model), `vocab.txt`,
     /// `inference.json` (when given) and `model.safetensors` (HF names, no tied duplicate, metadata
-    /// `format: pt` as `save_pretrained` writes it). Creates the folder if needed; every file is written to a
+    /// `format: pt` as `save_pretrained` writes it; weights as `storage`, F32 or BF16). Creates the folder if needed; every file is written to a
     /// temporary file and renamed, so none is ever half-written.
     public static func write(_ model: XLNetModel, vocabulary: Vocabulary, inference: InferenceConfiguration? = nil,
-                             to url: URL) throws {
+                             storage: SafeTensorsWriter.Storage = .F32, to url: URL) throws {
         guard vocabulary.count == model.configuration.vocabularySize else {
             throw ModelFolderError(path: url.appendingPathComponent(vocabularyFile).path,
                                    "\(vocabulary.count) tokens for a model with vocab_size \(model.configuration.vocabularySize)")
@@ -205,17 +205,17 @@ public struct ModelFolder {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw ModelFolderError(path: url.path, "cannot create the folder (\(error.localizedDescription))")
         }
-        try writeWeights(model, to: url.appendingPathComponent(safetensorsFile))
+        try writeWeights(model, storage: storage, to: url.appendingPathComponent(safetensorsFile))
         try writeText(vocabulary.fileContents, to: url.appendingPathComponent(vocabularyFile))
         if let inference { try writeText(inference.fileContents, to: url.appendingPathComponent(inferenceFile)) }
         try writeText(model.configuration.fileContents, to: url.appendingPathComponent(configurationFile))
     }
 
     /// Writes the model's parameters as `model.safetensors` (names sorted, F32, metadata `format: pt`).
-    public static func writeWeights(_ model: XLNetModel, to url: URL) throws {
+    public static func writeWeights(_ model: XLNetModel, storage: SafeTensorsWriter.Storage = .F32, to url: URL) throws {
         let store = model.parameters
         let items = try store.names.sorted().map { (name: $0, tensor: try store.tensor($0)) }
-        do { try SafeTensorsWriter.write(items, metadata: ["format": "pt"], to: url) } catch {
+        do { try SafeTensorsWriter.write(items, metadata: ["format": "pt"], storage: storage, to: url) } catch {
             throw ModelFolderError(path: url.path, "\(error)")
         }
     }
