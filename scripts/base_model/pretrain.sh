@@ -7,7 +7,8 @@
 # (`--precision bf16`, float32 master weights and optimizer state).
 #
 # Stage 1 (this script's run, 2026-12-07): the schedule is set for 28,000 steps of 32 samples (0.56 epochs); the
-# session ended it at the step recorded in models/base/README.md, and models/base holds that checkpoint's weights.
+# session ended it (Ctrl-C) at step 20,169, and models/base holds that checkpoint's weights as BF16:
+#   rt model cast WORK_DIR/base1/checkpoint-last --dtype bf16 -o models/base
 # Continue with `rt train --model models/base …` (fresh optimizer, short warm-up), or `--resume` while the run
 # directory survives.
 #
