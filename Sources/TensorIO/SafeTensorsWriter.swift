@@ -47,19 +47,19 @@ public enum SafeTensorsWriter {
         var out = Data(capacity: 8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: headerBytes)
-        for (_, t) in tensors where storage == .BF16 {
+        for (_, t) in tensors {
             t.withUnsafeBufferPointer { b in
-                for v in b { withUnsafeBytes(of: HalfPrecision.bf16(from: v).littleEndian) { out.append(contentsOf: $0) } }
-            }
-        }
-        for (_, t) in tensors where storage == .F32 {
-            t.withUnsafeBufferPointer { b in
-                #if _endian(big)
-                for v in b { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
-                #else
-                out.append(UnsafeBufferPointer(start: UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: UInt8.self),
-                                               count: b.count * 4))
-                #endif
+                switch storage {
+                case .BF16:
+                    for v in b { withUnsafeBytes(of: HalfPrecision.bf16(from: v).littleEndian) { out.append(contentsOf: $0) } }
+                case .F32:
+                    #if _endian(big)
+                    for v in b { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+                    #else
+                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                                                   count: b.count * 4))
+                    #endif
+                }
             }
         }
         return out

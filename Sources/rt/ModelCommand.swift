@@ -41,7 +41,7 @@ struct ModelInfo: ParsableCommand {
         let digits = v.tokens.filter { $0.count > 1 && $0.hasPrefix("_") && $0.hasSuffix("_") && $0.filter { $0 == "_" }.count == 3 }.count
         let weights = model.weightFormats.map { f -> (String, Int) in
             let path = model.url.appendingPathComponent(f.fileName).path
-            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+            let size = fileSize(path)
             return (f.fileName, size ?? 0)
         }
         let ne = c.numericalEncodings
@@ -132,7 +132,7 @@ struct ModelConvert: ParsableCommand {
                 throw CommandFailure("\(target.path): read back differs from the source weights")
             }
         } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(error)") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.size] as? Int
+        let size = fileSize(target.path)
         printError("wrote \(target.path) (\(model.parameters.names.count) tensors, \(model.configuration.parameterCount) parameters, \(size ?? 0) bytes; verified)")
     }
 }
@@ -188,7 +188,12 @@ struct ModelCast: ParsableCommand {
             }
         } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(error)") }
         let target = destination.appendingPathComponent(ModelFolder.safetensorsFile)
-        let size = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.size] as? Int
+        let size = fileSize(target.path)
         printError("wrote \(destination.path) (\(model.configuration.parameterCount) parameters as \(dtype.storage.rawValue), \(size ?? 0) bytes; verified)")
     }
+}
+
+/// The size of the file at `path` in bytes, or nil when it cannot be read.
+private func fileSize(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
 }

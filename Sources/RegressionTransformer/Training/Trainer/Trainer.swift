@@ -225,20 +225,18 @@ public final class Trainer {
         var losses: [String: Double] = [:]
         let usesGenerationLoss = objective == .generation && configuration.task == .alternating
         let numberLoss = objective == .propertyPrediction ? numberTokenLoss : nil
-        var numberLossValue: Double?
+        // With the Number Token Loss, `pp` stays the cross-entropy alone (comparable with runs without the term),
+        // the term is logged as `ntl`, and `loss` has both.
+        var parts: (crossEntropy: Double, numberLoss: Double)?
         let first = try pass(batch, index: m, dropoutPass: 0, scale: scale, keepPredictions: selfConsistencyCollator != nil && usesGenerationLoss) { logits, tape in
             if usesGenerationLoss { return try ObjectiveLosses.generationLoss(logits: logits, batch: batch, tape: tape) }
             let crossEntropy = try ObjectiveLosses.meanCrossEntropy(logits: logits, batch: batch, tape: tape)
             guard let numberLoss, let term = try numberLoss.loss(logits: logits, batch: batch, tape: tape) else { return crossEntropy }
-            numberLossValue = Double(term.scalarValue)
+            parts = (Double(crossEntropy.scalarValue), Double(term.scalarValue))
             return try tape.add(crossEntropy, tape.scale(term, Float(numberLoss.weight)))
         }
-        losses[objective.rawValue] = first.loss
-        if let numberLossValue, let numberLoss {
-            // `pp` stays the cross-entropy alone (comparable with runs without the term); `loss` has both.
-            losses[objective.rawValue] = first.loss - numberLoss.weight * numberLossValue
-            losses["ntl"] = numberLossValue
-        }
+        losses[objective.rawValue] = parts?.crossEntropy ?? first.loss
+        if let parts { losses["ntl"] = parts.numberLoss }
         var total = first.loss
         if usesGenerationLoss, let collator = selfConsistencyCollator, let predictions = first.predictions {
             let generated = SelfConsistency.generatedIDs(batch, predictions: predictions, maskID: vocabulary.specialIDs.mask)
