@@ -65,7 +65,7 @@ struct Doctor: ParsableCommand {
             print(line)
         }
         let auto = Gemm.automaticPrecision
-        print("precision: auto = \(auto.precision.rawValue) (\(auto.reason)); the default is float32")
+        print("precision: auto = \(auto.precision.rawValue) (\(auto.reason)); the default of rt train (float32 for inference)")
         print("           OpenBLAS is chosen only when ≥ \(Int(((GemmDispatch.openBLASMargin - 1) * 100).rounded())) % faster than ours (ours is bit-identical across thread counts and levels)")
     }
 }

@@ -119,7 +119,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        printError(try precision.apply())
+        printError(try applyPrecision())
         var c: TrainingConfiguration
         var propertiesFromData = false
         do {
@@ -188,6 +188,30 @@ struct Train: ParsableCommand {
             printError("interrupted at step \(step); checkpoint written to \(run.lastCheckpoint.path); continue with --resume")
             throw ExitCode(130)
         }
+    }
+}
+
+extension Train {
+    /// Sets the precision of the run: `--precision`; else, resuming, the one its checkpoint recorded (float32 for
+    /// checkpoints from before the record, the default then), so a resumed run continues bit-identically; else
+    /// auto — bf16 products where this machine measured them faster (docs/engine.md). Returns the stderr line.
+    func applyPrecision() throws -> String {
+        guard resume else { return try precision.apply(default: .auto) }
+        let recorded = TrainingCheckpoint.recordedPrecision(at: TrainingRun.lastCheckpoint(in: URL(fileURLWithPath: output)))
+        let line: String
+        if precision.precision == nil {
+            let fallback: PrecisionOptions.Choice = recorded == .bf16 ? .bf16 : .float32
+            line = try precision.apply(default: fallback,
+                                       reason: recorded == nil ? "no precision recorded in the checkpoint:" : "as recorded in the checkpoint:")
+        } else {
+            line = try precision.apply()
+        }
+        let was = recorded ?? .float32
+        if Gemm.precision != was {
+            return line + "\nnote: the checkpoint was trained with \(was.rawValue) products; continuing with "
+                + "\(Gemm.precision.rawValue) is not bit-identical to an uninterrupted run"
+        }
+        return line
     }
 }
 

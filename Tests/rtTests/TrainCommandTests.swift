@@ -65,6 +65,44 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(p.stdout.hasPrefix("input,p,"), p.stdout)
     }
 
+    /// A fresh run chooses auto; the checkpoint records the precision; `--resume` continues in it (float32 for a
+    /// checkpoint without a record), and asking for another says it is not bit-identical.
+    func testResumeContinuesInTheRecordedPrecision() throws {
+        let common = ["train", "--train", path("train.txt"), "--config", path("model.json"), "--output", path("out"),
+                      "--batch-size", "8", "--quiet"]
+        func recorded() throws -> String? {
+            try TrainerState(contentsOf: directory.appendingPathComponent("out/checkpoint-last/trainer_state.json")).precision
+        }
+        let fresh = try RTCommand.run(common + ["--max-steps", "2"])
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertTrue(fresh.stderr.contains("(default auto: "), fresh.stderr)
+        let auto = try XCTUnwrap(try recorded())
+        XCTAssertTrue(fresh.stderr.contains("precision: \(auto) (default auto: "), fresh.stderr)
+
+        let kept = try RTCommand.run(common + ["--max-steps", "3", "--resume"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(kept.stderr.contains("precision: \(auto) (as recorded in the checkpoint: \(auto))"), kept.stderr)
+        XCTAssertFalse(kept.stderr.contains("not bit-identical"), kept.stderr)
+
+        // Asking for float32 after an auto run that chose bf16 is allowed, with a note.
+        let other = try RTCommand.run(common + ["--max-steps", "4", "--resume", "--precision", "float32"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertEqual(other.stderr.contains("not bit-identical"), auto == "bf16", other.stderr)
+        XCTAssertEqual(try recorded(), "float32")
+
+        // A checkpoint written before the record continues in float32, the default then.
+        let url = directory.appendingPathComponent("out/checkpoint-last/trainer_state.json")
+        var state = try TrainerState(contentsOf: url)
+        state.precision = nil
+        try state.write(to: url)
+        XCTAssertFalse(try String(contentsOf: url, encoding: .utf8).contains("precision"))
+        let legacy = try RTCommand.run(common + ["--max-steps", "5", "--resume"])
+        XCTAssertEqual(legacy.status, 0, legacy.stderr)
+        XCTAssertTrue(legacy.stderr.contains("precision: float32 (no precision recorded in the checkpoint: float32)"),
+                      legacy.stderr)
+        XCTAssertEqual(try recorded(), "float32")
+    }
+
     func testInterruptWritesACheckpointAndResumeFinishes() throws {
         let process = Process()
         process.executableURL = RTCommand.productsDirectory.appendingPathComponent("rt")

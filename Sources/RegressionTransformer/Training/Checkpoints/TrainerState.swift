@@ -26,6 +26,10 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var window = LossWindow()
     /// Identifies the training data and settings the state belongs to: a resumed run must see the same.
     public var fingerprint: String
+    /// The operand precision of the large products when the checkpoint was written (`Gemm.Precision`'s raw
+    /// value: `float32` or `bf16`), so `--resume` continues in it; nil in checkpoints from before it was recorded
+    /// (those ran in float32, the default then). Not part of the fingerprint: a run may be continued in another.
+    public var precision: String?
 
     public init(totalSteps: Int, seed: UInt64, fingerprint: String) {
         self.totalSteps = totalSteps

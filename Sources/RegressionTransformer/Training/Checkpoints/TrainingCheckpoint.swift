@@ -17,7 +17,9 @@ public enum TrainingCheckpoint {
             try AtomicDirectory.replace(at: url) { dir in
                 try ModelFolder.write(trainer.model, vocabulary: trainer.vocabulary, inference: inference, to: dir)
                 try Data(trainer.configuration.fileContents.utf8).write(to: dir.appendingPathComponent(configurationFile))
-                try trainer.state.write(to: dir.appendingPathComponent(TrainerState.fileName))
+                var state = trainer.state
+                state.precision = Gemm.precision.rawValue
+                try state.write(to: dir.appendingPathComponent(TrainerState.fileName))
                 if includingOptimizer {
                     try OptimizerState.write(trainer.optimizer, to: dir.appendingPathComponent(OptimizerState.fileName))
                 }
@@ -43,6 +45,15 @@ public enum TrainingCheckpoint {
             try trainer.restore(state)
             try OptimizerState.read(trainer.optimizer, from: url.appendingPathComponent(OptimizerState.fileName))
         }
+    }
+
+    /// The operand precision recorded in the checkpoint at `url` (`TrainerState.precision`): nil when there is no
+    /// readable checkpoint or it predates the record.
+    public static func recordedPrecision(at url: URL) -> Gemm.Precision? {
+        guard let dir = AtomicDirectory.existing(at: url),
+              let state = try? TrainerState(contentsOf: dir.appendingPathComponent(TrainerState.fileName)),
+              let raw = state.precision else { return nil }
+        return Gemm.Precision(rawValue: raw)
     }
 
     /// Reads the checkpoint at `url` (or the `.old` copy an interrupted swap left).

@@ -60,7 +60,9 @@ public final class TrainingRun {
     }
 
     public static let metricsFile = "metrics.jsonl"
-    public var lastCheckpoint: URL { output.appendingPathComponent("checkpoint-last") }
+    public var lastCheckpoint: URL { Self.lastCheckpoint(in: output) }
+    /// `checkpoint-last` of the run in `output`.
+    public static func lastCheckpoint(in output: URL) -> URL { output.appendingPathComponent("checkpoint-last") }
     public var bestCheckpoint: URL { output.appendingPathComponent("checkpoint-best") }
 
     public init(trainer: Trainer, output: URL, inference: InferenceConfiguration?) {
