@@ -76,4 +76,54 @@ final class NumberTokenLossTests: XCTestCase {
         XCTAssertTrue(failure(#"{"task": "proponly", "property_tokens": ["<qed>"], "number_token_loss": "mse", "number_token_loss_weight": -1}"#)
             .contains("number_token_loss_weight"))
     }
+
+    /// In a property-prediction step the trainer adds λ·NTL to the cross-entropy: the logged `loss` is
+    /// `pp + λ·ntl`, `pp` and `ntl` are the two losses of the step's batch computed on their own, and the step's
+    /// gradient is ∇CE + λ·∇NTL (the term is torch-checked above). Generation steps have no term.
+    func testAPropertyStepAddsTheWeightedTermToLossAndGradient() throws {
+        let lines = SyntheticTask.lines(count: 8, seed: 11)
+        let vocabulary = try SyntheticTask.vocabulary(lines)
+        let data = try SyntheticTask.dataset(lines, vocabulary: vocabulary)
+        let model = try SyntheticTask.model(vocabulary: vocabulary, layers: 1, dimension: 16, dropout: 0, seed: 3)
+        var c = SyntheticTask.trainingConfiguration(steps: 1, batchSize: 8)
+        c.numberTokenLoss = .wasserstein
+        c.numberTokenLossWeight = 0.5
+        let trainer = try Trainer(model: model, vocabulary: vocabulary, configuration: c, training: data)
+        let samples = (0..<data.count).map { data[$0] }
+        let params = model.parameters
+
+        params.zeroGradients()
+        let step = try trainer.microStep(.propertyPrediction, samples: samples, index: 0, scale: 1)
+        let combined = params.flatGradients.scalars
+        let pp = try XCTUnwrap(step.losses["pp"]), ntl = try XCTUnwrap(step.losses["ntl"])
+        XCTAssertEqual(try XCTUnwrap(step.losses["loss"]), pp + 0.5 * ntl, accuracy: 1e-6 * (pp + ntl))  // summed in float32
+        XCTAssertGreaterThan(ntl, 0)
+
+        // The two terms of the same batch, each on its own tape.
+        var random = trainer.randomness.collation(0)
+        let batch = try trainer.propertyCollator!.collate(samples, random: &random)
+        func gradient(_ loss: (Tensor, Tape) throws -> Tensor) throws -> (value: Double, gradient: [Float]) {
+            params.zeroGradients()
+            let tape = Tape()
+            let logits = try XCTUnwrap(try model.targetLogits(batch, tape: tape, dropoutKey: trainer.randomness.dropout(0, pass: 0)))
+            let value = try loss(logits, tape)
+            try tape.backward(value)
+            return (Double(value.scalarValue), params.flatGradients.scalars)
+        }
+        let crossEntropy = try gradient { try ObjectiveLosses.meanCrossEntropy(logits: $0, batch: batch, tape: $1) }
+        let term = try gradient { logits, tape in
+            try XCTUnwrap(try NumberTokenLoss(kind: .wasserstein, weight: 1, vocabulary: vocabulary)
+                .loss(logits: logits, batch: batch, tape: tape))
+        }
+        XCTAssertEqual(crossEntropy.value, pp, accuracy: 1e-6)
+        XCTAssertEqual(term.value, ntl, accuracy: 1e-6)
+        let scale = combined.map { abs($0) }.max() ?? 0
+        XCTAssertGreaterThan(term.gradient.map { abs($0) }.max() ?? 0, 1e-3 * scale, "the term must move the weights")
+        let worst = (0..<combined.count).map { abs(combined[$0] - crossEntropy.gradient[$0] - 0.5 * term.gradient[$0]) }.max() ?? .infinity
+        XCTAssertLessThan(worst, 1e-5 * scale)
+
+        params.zeroGradients()
+        let generation = try trainer.microStep(.generation, samples: samples, index: 4, scale: 1)
+        XCTAssertNil(generation.losses["ntl"])
+    }
 }
