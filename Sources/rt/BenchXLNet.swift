@@ -95,9 +95,11 @@ struct XLNetBenchArguments: ParsableArguments {
         return object
     }
 
-    func prepare() throws {
+    /// Threads, precision (`--precision`, else the default of the verb the benchmark stands for: auto for
+    /// training, as `rt train`; float32 for inference) and the idle wait.
+    func prepare(defaultPrecision: PrecisionOptions.Choice) throws {
         Engine.setThreads(threads)
-        printError(try precision.apply())
+        printError(try precision.apply(default: defaultPrecision))
         printError("cpu: \(CPU.summary); kernels \(CPU.level.rawValue); GEMM \(Gemm.pathDescription)")
         if waitIdle && !LoadMonitor.waitUntilIdle() { StandardError().write("warning: machine did not become idle\n") }
     }
@@ -140,7 +142,7 @@ struct BenchTrain: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        try common.prepare()
+        try common.prepare(defaultPrecision: .auto)
         var options = common.options()
         options.batchSize = batch; options.length = seq; options.steps = steps; options.warmup = warmup
         let benchmark = try XLNetBenchmark(options: options)
@@ -223,7 +225,7 @@ struct BenchInfer: ParsableCommand {
 
     func run() throws {
         _ = try Gemm.backendFromEnvironment()
-        try common.prepare()
+        try common.prepare(defaultPrecision: .float32)
         var options = common.options()
         options.length = seq; options.inferenceRepetitions = reps
         let benchmark = try XLNetBenchmark(options: options)
