@@ -17,9 +17,8 @@ public enum TrainingCheckpoint {
             try AtomicDirectory.replace(at: url) { dir in
                 try ModelFolder.write(trainer.model, vocabulary: trainer.vocabulary, inference: inference, to: dir)
                 try Data(trainer.configuration.fileContents.utf8).write(to: dir.appendingPathComponent(configurationFile))
-                var state = trainer.state
-                state.precision = Gemm.precision.rawValue
-                try state.write(to: dir.appendingPathComponent(TrainerState.fileName))
+                trainer.state.precision = Gemm.precision.rawValue
+                try trainer.state.write(to: dir.appendingPathComponent(TrainerState.fileName))
                 if includingOptimizer {
                     try OptimizerState.write(trainer.optimizer, to: dir.appendingPathComponent(OptimizerState.fileName))
                 }
