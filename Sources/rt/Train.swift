@@ -198,14 +198,9 @@ extension Train {
     func applyPrecision() throws -> String {
         guard resume else { return try precision.apply(default: .auto) }
         let recorded = TrainingCheckpoint.recordedPrecision(at: TrainingRun.lastCheckpoint(in: URL(fileURLWithPath: output)))
-        let line: String
-        if precision.precision == nil {
-            let fallback: PrecisionOptions.Choice = recorded == .bf16 ? .bf16 : .float32
-            line = try precision.apply(default: fallback,
+        let fallback: PrecisionOptions.Choice = recorded == .bf16 ? .bf16 : .float32
+        let line = try precision.apply(default: fallback,
                                        reason: recorded == nil ? "no precision recorded in the checkpoint:" : "as recorded in the checkpoint:")
-        } else {
-            line = try precision.apply()
-        }
         let was = recorded ?? .float32
         if Gemm.precision != was {
             return line + "\nnote: the checkpoint was trained with \(was.rawValue) products; continuing with "
