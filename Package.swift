@@ -81,7 +81,7 @@ let package = Package(
                     swiftSettings: optimised),
         .testTarget(name: "RegressionTransformerTests", dependencies: ["RegressionTransformer"],
                     exclude: ["Fixtures"], swiftSettings: optimised),
-        .testTarget(name: "rtTests", dependencies: ["rt", "RegressionTransformer"], swiftSettings: optimised),
+        .testTarget(name: "rtTests", dependencies: ["rt", "RegressionTransformer"], exclude: ["Fixtures"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v5]
 )
